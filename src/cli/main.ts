@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { readPackageVersion } from './read-package-version.js';
+
+// Each subcommand lives in its own file and is registered here.
+const program = new Command('egressgate')
+  .description('Egress gateway that enforces vendor-documented allowlists by name and port')
+  .version(readPackageVersion(), '-V, --version')
+  .showHelpAfterError()
+  .exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const code = (err as { exitCode?: number }).exitCode;
+  // commander already printed its own message for usage errors; exit 2 is our usage/policy code.
+  if (typeof code === 'number') process.exit(code === 0 ? 0 : 2);
+  process.stderr.write(`egressgate: ${(err as Error).message}\n`);
+  process.exit(2);
+}

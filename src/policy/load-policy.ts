@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { compileMatcher } from './compile-matcher.js';
+import type { CompiledPolicy } from './compiled-policy.js';
+import { allow } from './decision.js';
+import { loadProfileFile } from './load-profile-file.js';
+import { PolicyError } from './policy-error.js';
+import type { LoadedProfile } from './profile-document.js';
+import { resolveProfiles } from './resolve-profiles.js';
+
+export interface PolicyOptions {
+  readonly dir: string;
+  readonly profiles: readonly string[];
+  readonly parameters: Readonly<Record<string, string>>;
+  /** Injected for reproducible loadedAt in tests. */
+  readonly now?: () => number;
+}
+
+/** Loads, resolves and compiles the selected profiles. Throws PolicyError; never returns half a policy. */
+export async function loadPolicy(opts: PolicyOptions): Promise<CompiledPolicy> {
+  if (opts.profiles.length === 0) {
+    throw new PolicyError('PROFILE_NOT_FOUND', 'no profile selected; name one with --profile NAME');
+  }
+  const resolved = await resolveProfiles(opts.profiles, opts.parameters, (name) =>
+    loadNamedProfile(opts.dir, name),
+  );
+  return Object.freeze({
+    ...resolved,
+    matcher: compileMatcher(resolved.rules),
+    allows: Object.freeze(resolved.rules.map((r) => Object.freeze(allow(r.profile, r.id)))),
+    namedCidrs: Object.freeze(resolved.rules.flatMap((r) => r.cidrList)),
+    loadedAt: (opts.now ?? Date.now)(),
+  });
+}
+
+export async function loadNamedProfile(dir: string, name: string): Promise<LoadedProfile> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) {
+    throw new PolicyError(
+      'PROFILE_NOT_FOUND',
+      `'${name}' is not a profile name (lower case, digits and '-')`,
+    );
+  }
+  const file = join(dir, `${name}.yaml`);
+  let profile: LoadedProfile;
+  try {
+    profile = await loadProfileFile(file);
+  } catch (err) {
+    if (err instanceof PolicyError && err.code === 'PROFILE_NOT_FOUND') {
+      throw new PolicyError(
+        'PROFILE_NOT_FOUND',
+        `no profile '${name}' in ${dir} (see: egressgate profiles)`,
+        {
+          cause: err,
+        },
+      );
+    }
+    throw err;
+  }
+  if (profile.document.name !== name) {
+    throw new PolicyError(
+      'PROFILE_INVALID',
+      `the profile in ${name}.yaml is named '${profile.document.name}'; name it '${name}'`,
+      {
+        file,
+        line: profile.locate(['name']),
+      },
+    );
+  }
+  const ids = new Set<string>();
+  for (const [index, rule] of profile.document.rules.entries()) {
+    if (ids.has(rule.id)) {
+      throw new PolicyError(
+        'PROFILE_INVALID',
+        `rule id '${rule.id}' is used twice; give each rule its own id`,
+        {
+          file,
+          line: profile.locate(['rules', index, 'id']),
+        },
+      );
+    }
+    ids.add(rule.id);
+  }
+  return profile;
+}

@@ -1,0 +1,69 @@
+import { domainToASCII } from 'node:url';
+import { isIPv6 } from 'node:net';
+
+export type NormalizedHost =
+  | { readonly kind: 'name'; readonly host: string }
+  | { readonly kind: 'ipv4'; readonly host: string }
+  | { readonly kind: 'ipv6'; readonly host: string };
+
+const MAX_NAME = 253;
+const MAX_LABEL = 63;
+// A name made only of these needs no IDN conversion; the common case skips domainToASCII entirely.
+const PLAIN_NAME = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
+// WHATWG URL: a host whose last label is numeric is an IPv4 address in some spelling (2130706433,
+// 0177.0.0.1, 0x7f.1, 127.1), never a name. Treating it as a name would let it dodge CIDR rules.
+const NUMERIC_LAST_LABEL = /(^|\.)(0x[0-9a-f]*|[0-9]+)$/;
+
+/**
+ * One canonical spelling per destination, or null when the input is not a valid host. Case, a trailing
+ * dot, IDN and every IPv4 spelling collapse here, so the matcher only ever sees one form.
+ */
+export function normalizeHost(raw: string): NormalizedHost | null {
+  if (raw.length === 0 || raw.length > MAX_NAME + 2) return null;
+  let host = raw;
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (host.includes(':')) return normalizeIPv6(host);
+  host = host.toLowerCase();
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  if (host.length === 0) return null;
+  if (NUMERIC_LAST_LABEL.test(host)) return normalizeIPv4(host);
+  if (!PLAIN_NAME.test(host)) {
+    // Anything else must survive IDNA (UTS #46); control bytes, spaces and '%' do not.
+    // eslint-disable-next-line no-control-regex -- control bytes are exactly what must be refused
+    if (/[\s%/\\@?#:[\]\x00-\x1f\x7f]/.test(host)) return null;
+    host = domainToASCII(host);
+    if (host === '' || !PLAIN_NAME.test(host)) return null;
+  }
+  if (host.length > MAX_NAME) return null;
+  for (const label of host.split('.')) {
+    if (label.length > MAX_LABEL || label.startsWith('-') || label.endsWith('-')) return null;
+  }
+  return { kind: 'name', host };
+}
+
+function normalizeIPv4(host: string): NormalizedHost | null {
+  try {
+    const parsed = new URL(`http://${host}/`).hostname;
+    return /^\d+\.\d+\.\d+\.\d+$/.test(parsed) ? { kind: 'ipv4', host: parsed } : null;
+  } catch {
+    return null;
+  }
+}
+
+function normalizeIPv6(host: string): NormalizedHost | null {
+  // Zone ids (fe80::1%eth0) name an interface of this machine: never a valid egress target.
+  if (!isIPv6(host)) return null;
+  try {
+    const parsed = new URL(`http://[${host}]/`).hostname.slice(1, -1);
+    // An IPv4-mapped address reaches the IPv4 host: decide and classify it as that host.
+    const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(parsed);
+    if (mapped) {
+      const hi = parseInt(mapped[1] ?? '0', 16);
+      const lo = parseInt(mapped[2] ?? '0', 16);
+      return { kind: 'ipv4', host: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}` };
+    }
+    return { kind: 'ipv6', host: parsed };
+  } catch {
+    return null;
+  }
+}

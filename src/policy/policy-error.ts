@@ -1,0 +1,31 @@
+export type PolicyErrorCode =
+  | 'PROFILE_NOT_FOUND'
+  | 'PROFILE_INVALID'
+  | 'YAML_SYNTAX'
+  | 'BAD_PATTERN'
+  | 'BAD_PORT'
+  | 'BAD_CIDR'
+  | 'PARAMETER_UNDECLARED'
+  | 'PARAMETER_MISSING'
+  | 'PARAMETER_INVALID'
+  | 'INCLUDE_CYCLE';
+
+/** A policy that cannot be loaded. Always names the file and, where known, the line. */
+export class PolicyError extends Error {
+  override readonly name = 'PolicyError';
+  readonly code: PolicyErrorCode;
+  readonly file: string | null;
+  readonly line: number | null;
+
+  constructor(
+    code: PolicyErrorCode,
+    message: string,
+    where: { file?: string | null; line?: number | null; cause?: unknown } = {},
+  ) {
+    const at = where.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : '';
+    super(`${at}${message}`, where.cause === undefined ? undefined : { cause: where.cause });
+    this.code = code;
+    this.file = where.file ?? null;
+    this.line = where.line ?? null;
+  }
+}

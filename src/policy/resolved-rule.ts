@@ -1,0 +1,39 @@
+import type { HostPattern } from './host-pattern.js';
+import type { Cidr } from './parse-cidr.js';
+import type { PortSet } from './port-set.js';
+import type { Provenance } from './profile-document.js';
+
+/** A rule after parameters, includes and cloud conditions have been applied. */
+export interface ResolvedRule {
+  readonly profile: string;
+  readonly id: string;
+  /** Host patterns as they read after substitution. */
+  readonly hosts: readonly string[];
+  readonly cidrs: readonly string[];
+  /** Ports as written, e.g. '443', '44300-44304'. */
+  readonly ports: readonly string[];
+  readonly paths?: readonly string[];
+  readonly purpose: string;
+  readonly provenance: Provenance;
+  readonly patterns: readonly HostPattern[];
+  readonly cidrList: readonly Cidr[];
+  readonly portSet: PortSet;
+}
+
+/** A rule that is in the profile but matches nothing with these parameters, and why. */
+export interface InactiveRule {
+  readonly profile: string;
+  readonly id: string;
+  readonly why: string;
+}
+
+/** A documented opening egressgate cannot enforce (UDP, service tags): listed, never matched. */
+export interface ResolvedUnproxied {
+  readonly profile: string;
+  readonly id: string;
+  readonly protocol: string;
+  readonly destinations: readonly string[];
+  readonly ports: readonly string[];
+  readonly purpose: string;
+  readonly provenance: Provenance;
+}
