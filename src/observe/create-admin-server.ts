@@ -1,0 +1,116 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { DeniedTracker } from './denied-tracker.js';
+import { parseAdminAddress, type AdminAddress } from './parse-admin-address.js';
+
+export interface AdminServerDeps {
+  readonly registry: Registry;
+  /** Listeners bound and a policy loaded, and not draining. */
+  readonly readiness: () => boolean;
+  /** Profiles, parameters and client groups in force, as a JSON-serializable value. */
+  readonly policyInfo: () => unknown;
+  readonly denied: DeniedTracker;
+}
+
+export interface AdminServer {
+  /** Binds; a bare port or ":port" means loopback. Resolves to the bound address (port 0 is allowed). */
+  listen(address: string | AdminAddress): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+type Handler = (res: ServerResponse) => Promise<void> | void;
+
+/**
+ * The operations endpoints: /metrics, /healthz, /readyz, /policy, /denied. Read-only (GET and HEAD);
+ * it shows the policy and recent destinations, so it binds to loopback unless told otherwise.
+ */
+export function createAdminServer(deps: AdminServerDeps): AdminServer {
+  const routes = new Map<string, Handler>([
+    [
+      '/metrics',
+      async (res) => {
+        const body = await deps.registry.metrics();
+        send(res, 200, deps.registry.contentType, body);
+      },
+    ],
+    ['/healthz', (res) => send(res, 200, 'text/plain; charset=utf-8', 'ok\n')],
+    [
+      '/readyz',
+      (res) =>
+        deps.readiness()
+          ? send(res, 200, 'text/plain; charset=utf-8', 'ready\n')
+          : send(res, 503, 'text/plain; charset=utf-8', 'not ready\n'),
+    ],
+    ['/policy', (res) => sendJson(res, deps.policyInfo())],
+    ['/denied', (res) => sendJson(res, deps.denied.snapshot())],
+  ]);
+
+  const server = createServer((req, res) => {
+    handle(routes, req, res).catch((err: unknown) => {
+      if (!res.headersSent)
+        send(res, 500, 'text/plain; charset=utf-8', `internal error: ${(err as Error).message}\n`);
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 10_000;
+
+  return {
+    listen(address) {
+      const { host, port } = typeof address === 'string' ? parseAdminAddress(address) : address;
+      return new Promise((resolve, reject) => {
+        const onError = (err: Error): void => reject(err);
+        server.once('error', onError);
+        server.listen(port, host, () => {
+          server.off('error', onError);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        if (!server.listening) {
+          resolve();
+          return;
+        }
+        server.close(() => resolve());
+        // Scrapers keep connections alive; without this close() would wait for their idle timeout.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+async function handle(
+  routes: ReadonlyMap<string, Handler>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+  const route = routes.get(path);
+  if (route === undefined) {
+    send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+    return;
+  }
+  await route(res);
+}
+
+function sendJson(res: ServerResponse, value: unknown): void {
+  send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify(value, null, 2)}\n`);
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.setHeader('Cache-Control', 'no-store');
+  // Node drops the body of a HEAD response itself, keeping Content-Length as for GET.
+  res.end(body);
+}

@@ -1,0 +1,77 @@
+import { createRequire } from 'node:module';
+import pino, { type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { redactUserinfo } from './redact-userinfo.js';
+
+export interface LoggerOptions {
+  readonly level: LevelWithSilent;
+  /** Where JSON lines go; stdout when absent. Tests pass a stream to capture lines. */
+  readonly destination?: DestinationStream;
+  /** Human-readable output (pino-pretty) — meant for a terminal; falls back to JSON when not installed. */
+  readonly pretty?: boolean;
+}
+
+/** Header and field paths that can carry credentials, wherever a module happens to log them. */
+export const REDACT_PATHS: readonly string[] = [
+  'proxyAuthorization',
+  'authorization',
+  'password',
+  'headers["proxy-authorization"]',
+  'headers.authorization',
+  'headers.cookie',
+  'req.headers["proxy-authorization"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.password',
+  '*.proxyAuthorization',
+];
+
+/** String fields that may hold a URL or an authority with userinfo in it. */
+const URL_FIELDS: readonly string[] = ['url', 'upstreamProxy', 'hostHeader', 'target', 'path'];
+
+const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function isLogLevel(value: string): value is LevelWithSilent {
+  return LEVELS.includes(value);
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const pinoOptions = {
+    level: options.level,
+    base: { pid: process.pid },
+    redact: { paths: [...REDACT_PATHS], censor: '[REDACTED]' },
+    formatters: {
+      level: (label: string) => ({ level: label }),
+      log: scrubUrlFields,
+    },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  const destination = options.destination ?? (options.pretty === true ? loadPretty() : undefined);
+  return pino(pinoOptions, destination ?? pino.destination({ dest: 1, sync: false }));
+}
+
+function scrubUrlFields(object: Record<string, unknown>): Record<string, unknown> {
+  let copy: Record<string, unknown> | null = null;
+  for (const key of URL_FIELDS) {
+    const value = object[key];
+    if (typeof value !== 'string') continue;
+    const redacted = redactUserinfo(value);
+    if (redacted === value) continue;
+    copy ??= { ...object };
+    copy[key] = redacted;
+  }
+  return copy ?? object;
+}
+
+/**
+ * pino-pretty is a dev/optional dependency: a production image may not have it, and then the output
+ * stays JSON rather than failing at start-up. createRequire keeps createLogger synchronous.
+ */
+function loadPretty(): DestinationStream | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const pretty = require('pino-pretty') as (opts: Record<string, unknown>) => DestinationStream;
+    return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  } catch {
+    return undefined;
+  }
+}

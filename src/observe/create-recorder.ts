@@ -1,0 +1,147 @@
+import type { Logger } from 'pino';
+import type { EgressRequest, SocketAddress } from '../egress-request.js';
+import { decisionLabel, type Decision, type Mode } from '../policy/decision.js';
+import type { ConnectionRecord, DialErrorCode, Recorder } from './recorder.js';
+import type { DeniedTracker } from './denied-tracker.js';
+import type { Metrics } from './create-metrics.js';
+import { formatAddress } from './format-address.js';
+import { redactUserinfo } from './redact-userinfo.js';
+
+export interface RecorderDeps {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly denied: DeniedTracker;
+  /** Accepted for symmetry with the other composition-root dependencies; durations come in the record. */
+  readonly clock?: { now(): number };
+  /**
+   * The profiles in force for a client group. A denial matched no profile, so the `profile` label of
+   * egressgate_decisions_total carries the group's profile set instead ("a+b"); absent = "".
+   */
+  readonly profilesOf?: (group: string | null) => readonly string[];
+}
+
+type DecisionFields = Record<string, unknown>;
+
+/**
+ * Turns the proxy core's events into the decision and close log lines (docs/design.md) and metrics.
+ * An allowed (or report-mode) decision line is written once the upstream is dialed or the dial fails,
+ * so it can carry `dialed`; an enforced denial is written at once, at warn level.
+ */
+export function createRecorder(deps: RecorderDeps): Recorder {
+  const { logger, metrics, denied } = deps;
+  const held = new Map<string, DecisionFields>();
+  const connected = new Map<string, EgressRequest['listener']>();
+
+  const flush = (id: string, dialed: SocketAddress | null, extra?: DecisionFields): void => {
+    const fields = held.get(id);
+    if (fields === undefined) return;
+    held.delete(id);
+    logger.info({ ...fields, dialed: dialed === null ? null : formatAddress(dialed), ...extra }, 'decision');
+  };
+
+  return {
+    decided(request: EgressRequest, group: string | null, decision: Decision, mode: Mode): void {
+      flush(request.id, null);
+      const label = decisionLabel(decision);
+      const profile =
+        decision.verdict === 'allow' ? decision.profile : (deps.profilesOf?.(group) ?? []).join('+');
+      metrics.decisions.inc({
+        decision: label,
+        listener: request.listener,
+        profile,
+        reason: decision.reason,
+      });
+      const fields = decisionFields(request, group, decision, mode);
+      if (decision.verdict === 'deny') {
+        denied.record({
+          host: request.host,
+          port: request.port,
+          reason: decision.reason,
+          enforced: decision.enforced,
+          client: request.client.address,
+          group,
+        });
+        metrics.deniedDestinations.inc(request.host, request.port);
+      }
+      if (label === 'deny') logger.warn({ ...fields, dialed: null }, 'decision');
+      else held.set(request.id, fields);
+    },
+
+    connected(request: EgressRequest, dialed: SocketAddress, connectSeconds: number): void {
+      metrics.upstreamConnectSeconds.observe(connectSeconds);
+      if (!connected.has(request.id)) {
+        connected.set(request.id, request.listener);
+        metrics.activeConnections.inc({ listener: request.listener });
+      }
+      flush(request.id, dialed);
+    },
+
+    dialFailed(request: EgressRequest, code: DialErrorCode): void {
+      metrics.dialErrors.inc({ error: code });
+      flush(request.id, null, { dialError: code });
+    },
+
+    closed(record: ConnectionRecord): void {
+      const { request } = record;
+      flush(request.id, record.dialed);
+      const listener = connected.get(request.id);
+      if (listener !== undefined) {
+        connected.delete(request.id);
+        metrics.activeConnections.dec({ listener });
+      }
+      metrics.bytes.inc({ direction: 'out', listener: request.listener }, record.bytesOut);
+      metrics.bytes.inc({ direction: 'in', listener: request.listener }, record.bytesIn);
+      const decision = record.decision;
+      logger.info(
+        {
+          event: 'close',
+          conn: request.id,
+          listener: request.listener,
+          client: request.client.address,
+          group: record.group,
+          host: request.host,
+          port: request.port,
+          decision: decisionLabel(decision),
+          profile: decision.profile,
+          rule: decision.rule,
+          bytesOut: record.bytesOut,
+          bytesIn: record.bytesIn,
+          durationMs: Math.round(record.durationMs),
+          closeReason: record.closeReason,
+        },
+        'close',
+      );
+    },
+  };
+}
+
+function decisionFields(
+  request: EgressRequest,
+  group: string | null,
+  decision: Decision,
+  mode: Mode,
+): DecisionFields {
+  const fields: DecisionFields = {
+    event: 'decision',
+    conn: request.id,
+    listener: request.listener,
+    kind: request.kind,
+    client: request.client.address,
+    clientPort: request.client.port,
+    group,
+    host: request.host,
+    port: request.port,
+    sni: request.sni ?? null,
+    hostHeader: request.hostHeader === undefined ? null : redactUserinfo(request.hostHeader),
+    path: request.path === undefined ? null : redactUserinfo(request.path),
+    origDst: request.originalDst === undefined ? null : formatAddress(request.originalDst),
+    decision: decisionLabel(decision),
+    reason: decision.reason,
+    profile: decision.profile,
+    rule: decision.rule,
+    mode,
+    ech: request.ech === true,
+  };
+  if (decision.verdict === 'deny') fields['detail'] = decision.detail;
+  return fields;
+}
