@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { createCheckCommand } from './check-command.js';
+import { createLintCommand } from './lint-command.js';
+import { createProfilesCommand } from './profiles-command.js';
 import { readPackageVersion } from './read-package-version.js';
 
 // Each subcommand lives in its own file and is registered here.
@@ -8,6 +11,17 @@ const program = new Command('egressgate')
   .version(readPackageVersion(), '-V, --version')
   .showHelpAfterError()
   .exitOverride();
+
+program.addCommand(createCheckCommand());
+program.addCommand(createProfilesCommand());
+program.addCommand(createLintCommand());
+
+// Usage errors anywhere in the tree must exit 2, not commander's default 1 (1 means "denied").
+const overrideExits = (cmd: Command): void => {
+  cmd.exitOverride();
+  cmd.commands.forEach(overrideExits);
+};
+overrideExits(program);
 
 try {
   await program.parseAsync(process.argv);

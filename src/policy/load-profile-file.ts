@@ -14,7 +14,7 @@ function profileValidator(): ValidateFunction {
     const schema = JSON.parse(
       readFileSync(new URL('../../policies/schema.json', import.meta.url), 'utf8'),
     ) as Record<string, unknown>;
-    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    validator = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   }
   return validator;
 }
@@ -62,12 +62,16 @@ function makeLocate(doc: Document, lines: LineCounter): Locate {
   };
 }
 
-// anyOf/if errors are noise when a more specific error is present.
+// Errors inside anyOf branches only restate the branch that did not apply; prefer a direct error,
+// and among those the deepest, most specific one.
 function pickError(errors: readonly ErrorObject[]): ErrorObject {
-  const specific = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'if');
-  const best = [...(specific.length ? specific : errors)].sort(
-    (a, b) => b.instancePath.length - a.instancePath.length,
-  );
+  const rank = (e: ErrorObject): number =>
+    e.keyword === 'additionalProperties'
+      ? 0
+      : e.schemaPath.includes('/anyOf/') || e.keyword === 'anyOf'
+        ? 2
+        : 1;
+  const best = [...errors].sort((a, b) => rank(a) - rank(b) || b.instancePath.length - a.instancePath.length);
   return best[0] as ErrorObject;
 }
 
@@ -79,6 +83,12 @@ function describeError(err: ErrorObject, data: unknown): { message: string; path
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const where = path.length ? `at '${path.join('.')}'` : 'at the top level';
   const params = err.params as Record<string, unknown>;
+  if (path.includes('ports') && typeof path.at(-1) === 'number') {
+    return {
+      message: `${where}: port '${String(valueAt(data, path))}' is invalid; ports are 1-65535, e.g. 443 or '44300-44304'`,
+      path,
+    };
+  }
   switch (err.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
@@ -102,7 +112,10 @@ function describeError(err: ErrorObject, data: unknown): { message: string; path
         path,
       };
     default:
-      return { message: `${where}: ${err.message ?? 'invalid'}`, path };
+      return {
+        message: `${where}: '${JSON.stringify(valueAt(data, path))}' ${err.message ?? 'is invalid'}`,
+        path,
+      };
   }
 }
 

@@ -1,0 +1,6 @@
+import { packageRoot } from './read-package-version.js';
+
+/** The profiles shipped with the package, used when --policies is not given. */
+export function defaultPoliciesDir(): string {
+  return `${packageRoot}policies`;
+}
