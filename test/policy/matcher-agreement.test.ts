@@ -32,7 +32,7 @@ const name = fc
   .map(([labels, domain]) => [...labels, domain].join('.'));
 
 function buildRules(
-  specs: readonly { patterns: string[]; ports: (number | string)[]; paths: string[] | null }[],
+  specs: readonly { patterns: string[]; ports: (number | string)[]; paths: readonly string[] | null }[],
 ): ResolvedRule[] {
   return specs.map((spec, i) => {
     const patterns = spec.patterns.map((p) => {
