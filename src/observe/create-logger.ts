@@ -43,7 +43,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: (label: string) => ({ level: label }),
       log: scrubUrlFields,
     },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    // `time` stays pino's epoch milliseconds: `egressgate audit` reads it as a number.
   };
   const destination = options.destination ?? (options.pretty === true ? loadPretty() : undefined);
   return pino(pinoOptions, destination ?? pino.destination({ dest: 1, sync: false }));

@@ -22,14 +22,23 @@ export interface RecorderDeps {
 
 type DecisionFields = Record<string, unknown>;
 
+export type LimitScope = 'global' | 'group';
+
+/** The Recorder contract plus the one event it cannot see: which connection limit refused a client. */
+export interface ObservingRecorder extends Recorder {
+  /** Call before `decided` with the `connection_limit` denial; without it the scope is counted as "unknown". */
+  limitReached(request: EgressRequest, scope: LimitScope): void;
+}
+
 /**
  * Turns the proxy core's events into the decision and close log lines (docs/design.md) and metrics.
  * An allowed (or report-mode) decision line is written once the upstream is dialed or the dial fails,
  * so it can carry `dialed`; an enforced denial is written at once, at warn level.
  */
-export function createRecorder(deps: RecorderDeps): Recorder {
+export function createRecorder(deps: RecorderDeps): ObservingRecorder {
   const { logger, metrics, denied } = deps;
   const held = new Map<string, DecisionFields>();
+  const limitScopes = new Map<string, LimitScope>();
   const connected = new Map<string, EgressRequest['listener']>();
 
   const flush = (id: string, dialed: SocketAddress | null, extra?: DecisionFields): void => {
@@ -40,6 +49,10 @@ export function createRecorder(deps: RecorderDeps): Recorder {
   };
 
   return {
+    limitReached(request: EgressRequest, scope: LimitScope): void {
+      limitScopes.set(request.id, scope);
+    },
+
     decided(request: EgressRequest, group: string | null, decision: Decision, mode: Mode): void {
       flush(request.id, null);
       const label = decisionLabel(decision);
@@ -51,6 +64,11 @@ export function createRecorder(deps: RecorderDeps): Recorder {
         profile,
         reason: decision.reason,
       });
+      const scope = limitScopes.get(request.id);
+      limitScopes.delete(request.id);
+      if (decision.reason === 'connection_limit') {
+        metrics.connectionLimitRejections.inc({ scope: scope ?? 'unknown' });
+      }
       const fields = decisionFields(request, group, decision, mode);
       if (decision.verdict === 'deny') {
         denied.record({

@@ -17,7 +17,7 @@ describe('createLogger', () => {
     const line = lines[0]!;
     expect(line['level']).toBe('info');
     expect(line['msg']).toBe('hello');
-    expect(typeof line['time']).toBe('string');
+    expect(typeof line['time']).toBe('number');
     expect(line['headers']).toEqual({ 'proxy-authorization': '[REDACTED]', host: 'example.com' });
     expect(line['upstreamProxy']).toBe('http://[REDACTED]@parent:3128');
     expect(line['password']).toBe('[REDACTED]');

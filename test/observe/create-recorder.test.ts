@@ -247,3 +247,14 @@ describe('createRecorder', () => {
     expect(values.find((v) => v.labels['host'] === '_other')?.value).toBe(24);
   });
 });
+
+describe('connection limit rejections', () => {
+  it('counts by the scope reported before the decision, else as unknown', async () => {
+    const { recorder, value } = setup();
+    recorder.limitReached(connectRequest, 'group');
+    recorder.decided(connectRequest, 'arc', deny('connection_limit', 'limit'), 'enforce');
+    recorder.decided({ ...connectRequest, id: 'c-2' }, 'arc', deny('connection_limit', 'limit'), 'enforce');
+    expect(await value('egressgate_connection_limit_rejections_total', { scope: 'group' })).toBe(1);
+    expect(await value('egressgate_connection_limit_rejections_total', { scope: 'unknown' })).toBe(1);
+  });
+});
