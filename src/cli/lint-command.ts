@@ -42,10 +42,9 @@ async function lint(path: string): Promise<number> {
       // Required parameters get a sample value so that every pattern that uses them is checked too.
       const samples: Record<string, string> = {};
       for (const [key, p] of Object.entries(params)) {
-        if (p.default === undefined)
-          samples[key] = p.allowed?.[0] ?? (p.type === 'list' ? 'lint.example' : 'lint-sample');
+        if (p.default === undefined) samples[key] = p.allowed?.[0] ?? sampleValue(p.pattern);
       }
-      const clouds = params.cloud ? CLOUDS : [undefined];
+      const clouds = params.cloud ? (params.cloud.allowed ?? CLOUDS) : [undefined];
       const reported = new Set<string>();
       for (const cloud of clouds) {
         const given = cloud ? { ...samples, cloud } : samples;
@@ -67,4 +66,10 @@ async function lint(path: string): Promise<number> {
     }
   }
   return errors ? 2 : warnings ? 1 : 0;
+}
+
+// A stand-in for a required parameter that its own pattern accepts, so lint reaches the rules using it.
+function sampleValue(pattern: string | undefined): string {
+  const candidates = ['lintsample', 'lint-sample', 'lint.example.com', 'x'];
+  return candidates.find((c) => !pattern || new RegExp(pattern).test(c)) ?? 'lintsample';
 }
