@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { createAuditCommand } from './audit-command.js';
 import { createCheckCommand } from './check-command.js';
 import { createLintCommand } from './lint-command.js';
 import { createProfilesCommand } from './profiles-command.js';
@@ -15,6 +16,7 @@ const program = new Command('egressgate')
 program.addCommand(createCheckCommand());
 program.addCommand(createProfilesCommand());
 program.addCommand(createLintCommand());
+program.addCommand(createAuditCommand());
 
 // Usage errors anywhere in the tree must exit 2, not commander's default 1 (1 means "denied").
 const overrideExits = (cmd: Command): void => {

@@ -1,0 +1,152 @@
+import type { DecisionLabel } from './log-event.js';
+
+/**
+ * The report model every format renders. Plain JSON-able data, sorted deterministically, no wall-clock
+ * "generated at" field: the same logs give byte-identical reports (golden tests rely on it).
+ */
+export interface AuditReport {
+  readonly inputs: readonly InputSummary[];
+  readonly malformed: { readonly count: number; readonly examples: readonly MalformedLine[] };
+  readonly totals: Totals;
+  readonly groups: readonly GroupReport[];
+  /** Recorded deny and report decisions, most connections first. */
+  readonly denied: readonly DeniedRow[];
+  /** Present when profiles were given: the recorded traffic decided again by them. */
+  readonly whatIf: WhatIf | null;
+  readonly coverage: readonly ProfileCoverage[];
+  readonly suggestion: Suggestion;
+}
+
+export interface InputSummary {
+  readonly file: string;
+  readonly lines: number;
+  readonly decisions: number;
+  readonly closes: number;
+  readonly otherLines: number;
+  readonly malformed: number;
+  /** Why reading stopped early (missing file, truncated gzip); null when read to the end. */
+  readonly error: string | null;
+}
+
+export interface MalformedLine {
+  readonly file: string;
+  readonly line: number;
+  readonly error: string;
+  /** The line's first characters, to find it again. */
+  readonly excerpt: string;
+}
+
+export interface Totals {
+  readonly groups: number;
+  readonly destinations: number;
+  readonly connections: number;
+  readonly bytesOut: number;
+  readonly bytesIn: number;
+  readonly unpairedCloses: number;
+  readonly openConnections: number;
+}
+
+export interface GroupReport {
+  /** null: traffic from clients outside every client group. */
+  readonly group: string | null;
+  readonly destinations: readonly DestinationRow[];
+}
+
+export interface DestinationRow {
+  readonly host: string;
+  readonly port: number;
+  readonly connections: number;
+  readonly bytesOut: number;
+  readonly bytesIn: number;
+  /** ISO 8601 from the pino `time` field. */
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  /** The one label all its connections got, or `mixed` (see `decisions`). */
+  readonly decision: DecisionLabel | 'mixed';
+  readonly decisions: Readonly<Record<DecisionLabel, number>>;
+  /** `profile/rule` of the latest allow, or null. */
+  readonly rule: string | null;
+  /** Reason of the latest deny or report, or null. */
+  readonly reason: string | null;
+}
+
+export interface DeniedRow {
+  readonly group: string | null;
+  readonly host: string;
+  readonly port: number;
+  readonly decision: 'deny' | 'report' | 'deny+report';
+  /** Connections refused (deny) or that would have been (report). */
+  readonly connections: number;
+  readonly reason: string | null;
+  readonly lastSeen: string;
+}
+
+export type ChangeKind = 'newly_denied' | 'newly_allowed' | 'rule_changed';
+
+export interface WhatIf {
+  readonly profiles: readonly string[];
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly changes: readonly ChangeRow[];
+  /** What the given profiles would refuse, most connections first. */
+  readonly denied: readonly WhatIfDenied[];
+  /** Destinations refused before any policy (client_not_allowed, connection_limit, ...): not re-decided. */
+  readonly notRedecided: number;
+}
+
+export interface ChangeRow {
+  readonly group: string | null;
+  readonly host: string;
+  readonly port: number;
+  readonly connections: number;
+  readonly change: ChangeKind;
+  /** `allow profile/rule`, `deny reason`, `report reason` or `mixed` as recorded. */
+  readonly before: string;
+  /** `allow profile/rule` or `deny reason` under the given profiles. */
+  readonly after: string;
+}
+
+export interface WhatIfDenied {
+  readonly group: string | null;
+  readonly host: string;
+  readonly port: number;
+  readonly connections: number;
+  readonly reason: string;
+}
+
+export interface RuleRef {
+  readonly id: string;
+  readonly hosts: readonly string[];
+  readonly cidrs: readonly string[];
+  readonly ports: readonly string[];
+}
+
+export interface RuleUse extends RuleRef {
+  readonly connections: number;
+  readonly destinations: number;
+}
+
+export interface ProfileCoverage {
+  readonly profile: string;
+  readonly used: readonly RuleUse[];
+  readonly unused: readonly RuleRef[];
+}
+
+export interface SuggestedRule {
+  readonly id: string;
+  readonly hosts?: readonly string[];
+  readonly cidrs?: readonly string[];
+  readonly ports: readonly number[];
+  readonly paths?: readonly string[];
+  readonly purpose: string;
+  readonly provenance: { readonly document: string; readonly section: string; readonly entry: string };
+}
+
+export interface Suggestion {
+  /** `recorded`: from the logged denials; `what-if`: what the given profiles still refuse. */
+  readonly basis: 'recorded' | 'what-if';
+  readonly name: string;
+  readonly wildcardMin: number;
+  readonly rules: readonly SuggestedRule[];
+  /** The suggested profile in the policy format; null when nothing needs adding. */
+  readonly yaml: string | null;
+}

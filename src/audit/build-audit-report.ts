@@ -1,0 +1,111 @@
+import type { AuditReport, DeniedRow, DestinationRow, GroupReport } from './audit-report.js';
+import type { AuditInputs } from './read-audit-inputs.js';
+import { redecideTraffic, type PolicyView, type RefusedDestination } from './redecide-traffic.js';
+import { renderProfileYaml, suggestRules, type DeniedDestination } from './suggest-profile.js';
+import { compareDestinations, type DestinationStats } from './traffic-aggregate.js';
+
+export interface BuildReportOptions {
+  /** The profiles to re-decide the traffic with (coverage, what-if); null: recorded decisions only. */
+  readonly policy: PolicyView | null;
+  readonly wildcardMin: number;
+  readonly suggestName: string;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function toRow(d: DestinationStats): DestinationRow {
+  const labels = (['allow', 'deny', 'report'] as const).filter((l) => d.decisions[l] > 0);
+  return {
+    host: d.host,
+    port: d.port,
+    connections: d.connections,
+    bytesOut: d.bytesOut,
+    bytesIn: d.bytesIn,
+    firstSeen: iso(d.firstSeen),
+    lastSeen: iso(d.lastSeen),
+    decision: labels.length === 1 && labels[0] ? labels[0] : 'mixed',
+    decisions: { ...d.decisions },
+    rule: d.rule === null ? null : `${d.profile ?? '?'}/${d.rule}`,
+    reason: d.decisions.deny + d.decisions.report > 0 ? d.reason : null,
+  };
+}
+
+function groupRows(destinations: readonly DestinationStats[]): GroupReport[] {
+  const groups = new Map<string | null, DestinationRow[]>();
+  for (const d of destinations) groups.set(d.group, [...(groups.get(d.group) ?? []), toRow(d)]);
+  return [...groups].map(([group, rows]) => ({ group, destinations: rows }));
+}
+
+function deniedRows(destinations: readonly DestinationStats[]): DeniedRow[] {
+  const rows: DeniedRow[] = [];
+  for (const d of destinations) {
+    const { deny, report } = d.decisions;
+    if (deny + report === 0) continue;
+    rows.push({
+      group: d.group,
+      host: d.host,
+      port: d.port,
+      decision: deny > 0 && report > 0 ? 'deny+report' : deny > 0 ? 'deny' : 'report',
+      connections: deny + report,
+      reason: d.reason,
+      lastSeen: iso(d.lastSeen),
+    });
+  }
+  return rows.sort((a, b) => b.connections - a.connections || compareDestinations(a, b));
+}
+
+/** The suggestion is one profile for all groups; suggestRules merges a destination seen in several. */
+function toDenied(refused: readonly RefusedDestination[]): DeniedDestination[] {
+  const out: DeniedDestination[] = [];
+  for (const { stats: d, reason } of refused) {
+    if (reason === null) continue;
+    out.push({ host: d.host, port: d.port, connections: d.connections, reason, paths: [...d.paths.keys()] });
+  }
+  return out;
+}
+
+function sourceLabel(inputs: AuditInputs): string {
+  return `egressgate audit of ${inputs.inputs.map((i) => i.file).join(', ')}`;
+}
+
+/** Turns what was read into the report every format renders. Pure: same inputs, same report. */
+export function buildAuditReport(inputs: AuditInputs, opts: BuildReportOptions): AuditReport {
+  const destinations = [...inputs.aggregate.list()].sort(compareDestinations);
+  const redecided = opts.policy ? redecideTraffic(destinations, opts.policy) : null;
+  const denied = toDenied(
+    redecided
+      ? redecided.refused
+      : destinations
+          .filter((d) => d.decisions.deny + d.decisions.report > 0)
+          .map((d) => ({ stats: d, reason: d.reason })),
+  );
+  const source = sourceLabel(inputs);
+  const rules = suggestRules(denied, { wildcardMin: opts.wildcardMin, source });
+  const sum = (f: (d: DestinationStats) => number): number => destinations.reduce((s, d) => s + f(d), 0);
+  return {
+    inputs: inputs.inputs,
+    malformed: inputs.malformed,
+    totals: {
+      groups: new Set(destinations.map((d) => d.group)).size,
+      destinations: destinations.length,
+      connections: sum((d) => d.connections),
+      bytesOut: sum((d) => d.bytesOut),
+      bytesIn: sum((d) => d.bytesIn),
+      unpairedCloses: inputs.aggregate.unpairedCloses,
+      openConnections: inputs.aggregate.openConnections,
+    },
+    groups: groupRows(destinations),
+    denied: deniedRows(destinations),
+    whatIf: redecided?.whatIf ?? null,
+    coverage: redecided?.coverage ?? [],
+    suggestion: {
+      basis: redecided ? 'what-if' : 'recorded',
+      name: opts.suggestName,
+      wildcardMin: opts.wildcardMin,
+      rules,
+      yaml: rules.length > 0 ? renderProfileYaml(opts.suggestName, rules, source) : null,
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { buildAuditReport } from '../audit/build-audit-report.js';
+import { createPolicyView } from '../audit/create-policy-view.js';
+import { readAuditInputs } from '../audit/read-audit-inputs.js';
+import type { PolicyView } from '../audit/redecide-traffic.js';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../audit/render-report.js';
+import { loadPolicy } from '../policy/load-policy.js';
+import { collectKeyValue, collectList } from './collect.js';
+import { defaultPoliciesDir } from './default-policies-dir.js';
+import { reportCliError } from './report-cli-error.js';
+
+interface AuditOptions {
+  profile: string[];
+  set: Record<string, string>;
+  policies: string;
+  format: ReportFormat;
+  out?: string;
+  wildcardMin: number;
+  group: string[];
+  suggestName: string;
+}
+
+function parseWildcardMin(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2 || n > 1000) {
+    throw new InvalidArgumentError('a whole number from 2 (a wildcard over one name is just that name)');
+  }
+  return n;
+}
+
+function parseProfileName(value: string): string {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(value)) throw new InvalidArgumentError('lower case letters, digits and -');
+  return value;
+}
+
+export function createAuditCommand(): Command {
+  return new Command('audit')
+    .description(
+      'Report on recorded traffic from decision logs: destinations per client group, denials, profile coverage, ' +
+        'what-if against profiles, and a suggested profile; exit 0 ok, 2 error',
+    )
+    .argument('<logfiles...>', "decision logs (pino JSON lines, plain or gzip); '-' reads stdin")
+    .option(
+      '-p, --profile <name>',
+      're-decide the traffic with this profile (repeatable): coverage and what-if',
+      collectList,
+      [],
+    )
+    .option('-s, --set <key=value>', 'profile parameter (repeatable)', collectKeyValue, {})
+    .option('--policies <dir>', 'directory of profiles', defaultPoliciesDir())
+    .addOption(new Option('-f, --format <format>', 'report format').choices(REPORT_FORMATS).default('table'))
+    .option('-o, --out <file>', 'write the report here instead of stdout')
+    .option(
+      '--wildcard-min <n>',
+      'distinct names under one parent before suggesting *.parent',
+      parseWildcardMin,
+      3,
+    )
+    .option(
+      '--group <name>',
+      "only this client group (repeatable; '-' = clients in no group)",
+      collectList,
+      [],
+    )
+    .option('--suggest-name <name>', 'name of the suggested profile', parseProfileName, 'audit-suggested')
+    .action(async (files: string[], opts: AuditOptions) => {
+      process.exitCode = await runAudit(files, opts);
+    });
+}
+
+async function runAudit(files: readonly string[], opts: AuditOptions): Promise<number> {
+  if (files.filter((f) => f === '-').length > 1)
+    return reportCliError(new Error("'-' (stdin) can be given once"));
+  let policy: PolicyView | null = null;
+  if (opts.profile.length > 0) {
+    try {
+      const compiled = await loadPolicy({ dir: opts.policies, profiles: opts.profile, parameters: opts.set });
+      policy = createPolicyView(compiled, opts.profile, opts.set);
+    } catch (err) {
+      return reportCliError(err);
+    }
+  } else if (Object.keys(opts.set).length > 0) {
+    return reportCliError(
+      new Error('--set needs --profile: parameters belong to the profiles to re-decide with'),
+    );
+  }
+  const inputs = await readAuditInputs({ files, stdin: process.stdin, groups: opts.group });
+  const report = buildAuditReport(inputs, {
+    policy,
+    wildcardMin: opts.wildcardMin,
+    suggestName: opts.suggestName,
+  });
+  const text = renderReport(report, opts.format);
+  try {
+    if (opts.out === undefined) process.stdout.write(text);
+    else await writeFile(opts.out, text);
+  } catch (err) {
+    return reportCliError(new Error(`cannot write ${opts.out ?? 'stdout'}: ${(err as Error).message}`));
+  }
+  if (report.malformed.count > 0) {
+    process.stderr.write(
+      `egressgate audit: ${report.malformed.count} malformed line(s) skipped (listed in the report)\n`,
+    );
+  }
+  const failed = report.inputs.filter((i) => i.error !== null);
+  for (const i of failed) process.stderr.write(`egressgate audit: ${i.error ?? ''}\n`);
+  // A log that could not be read makes the report incomplete: say so in the exit code too.
+  return failed.length > 0 ? 2 : 0;
+}
