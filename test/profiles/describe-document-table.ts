@@ -1,0 +1,109 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CompiledPolicy } from '../../src/policy/compiled-policy.js';
+import { decide } from '../../src/policy/decide.js';
+import { loadPolicy } from '../../src/policy/load-policy.js';
+import { exampleHosts, lookalikeHosts } from './derive-hosts.js';
+import { documentCovers } from './document-covers.js';
+import { expandName, type Cloud, type DocumentRow } from './document-row.js';
+
+export interface DocumentTable {
+  /** Profiles to load, e.g. ['azure-arc-kubernetes']. */
+  readonly profiles: readonly string[];
+  /** What `--set` would pass. */
+  readonly parameters: Readonly<Record<string, string>>;
+  /** The cloud whose rows apply (rows without a cloud apply always). */
+  readonly cloud: Cloud;
+  /** Values for `<placeholder>` in row names; a row name whose placeholder is missing is not in force. */
+  readonly placeholders: Readonly<Record<string, string>>;
+  readonly rows: readonly DocumentRow[];
+  /** Names the documents give for other clouds or other products, checked against this table. */
+  readonly foreignNames?: readonly string[];
+}
+
+interface InForce {
+  readonly row: DocumentRow;
+  readonly names: readonly string[];
+}
+
+type Outcome = 'allow' | 'deny:no_matching_rule' | 'deny:port_not_allowed';
+
+const OTHER_PORTS = [22, 80, 443, 8080, 8443, 9418];
+
+/** What the documents say about host:port, given the rows in force. */
+function documented(inForce: readonly InForce[], host: string, port: number): Outcome {
+  const covering = inForce.filter((r) => r.names.some((n) => documentCovers(n, host)));
+  if (covering.some((r) => r.row.ports.includes(port))) return 'allow';
+  return covering.length > 0 ? 'deny:port_not_allowed' : 'deny:no_matching_rule';
+}
+
+function actual(policy: CompiledPolicy, host: string, port: number): Outcome {
+  const d = decide(policy, { host, port }, 'enforce');
+  return d.verdict === 'allow' ? 'allow' : (`deny:${d.reason}` as Outcome);
+}
+
+/**
+ * Table-driven checks of one profile against rows copied from its document: every listed name is
+ * allowed on every listed port; other ports, lookalike names and the names of other clouds get what the
+ * document rows say (usually a denial). Each mismatch is reported as host:port expected/got.
+ */
+export function describeDocumentTable(title: string, table: DocumentTable): void {
+  const expand = (row: DocumentRow): InForce => ({
+    row,
+    names: row.names.flatMap((n) => expandName(n, table.placeholders) ?? []),
+  });
+  const inForce = table.rows
+    .filter((row) => row.cloud === undefined || row.cloud === table.cloud)
+    .map(expand)
+    .filter((r) => r.names.length > 0);
+  const elsewhere = table.rows
+    .filter((row) => row.cloud !== undefined && row.cloud !== table.cloud)
+    .map(expand);
+
+  describe(title, () => {
+    let policy: CompiledPolicy;
+    beforeAll(async () => {
+      policy = await loadPolicy({ dir: 'policies', profiles: table.profiles, parameters: table.parameters });
+    });
+
+    const check = (cases: readonly (readonly [string, number])[]): void => {
+      const mismatches = cases.flatMap(([host, port]) => {
+        const want = documented(inForce, host, port);
+        const got = actual(policy, host, port);
+        return want === got ? [] : [`${host}:${port} documented ${want}, engine ${got}`];
+      });
+      expect(mismatches).toEqual([]);
+    };
+
+    for (const { row, names } of inForce) {
+      const hosts = names.flatMap(exampleHosts);
+      it(`allows ${row.entry}`, () => {
+        const cases = hosts.flatMap((h) => row.ports.map((p) => [h, p] as const));
+        const refused = cases
+          .filter(([h, p]) => actual(policy, h, p) !== 'allow')
+          .map(([h, p]) => `${h}:${p}`);
+        expect(refused).toEqual([]);
+      });
+      it(`other ports of ${row.entry}`, () => {
+        check(
+          hosts.flatMap((h) => OTHER_PORTS.filter((p) => !row.ports.includes(p)).map((p) => [h, p] as const)),
+        );
+      });
+      it(`lookalikes of ${row.entry}`, () => {
+        const port = row.ports[0] ?? 443;
+        check(names.flatMap(lookalikeHosts).map((h) => [h, port] as const));
+      });
+    }
+
+    for (const { row, names } of elsewhere.filter((r) => r.names.length > 0)) {
+      it(`${row.cloud ?? ''} entry under cloud=${table.cloud}: ${row.entry}`, () => {
+        check(names.flatMap(exampleHosts).flatMap((h) => row.ports.map((p) => [h, p] as const)));
+      });
+    }
+
+    if (table.foreignNames?.length) {
+      it('names of other clouds and products follow the documents', () => {
+        check((table.foreignNames ?? []).flatMap((h) => [[h, 443] as const, [h, 80] as const]));
+      });
+    }
+  });
+}
