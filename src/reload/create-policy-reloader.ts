@@ -6,7 +6,8 @@ export interface PolicyReloaderDeps<T> {
   readonly load: () => Promise<T>;
   /** Makes the new policy the one new connections see; established tunnels keep theirs. */
   readonly apply: (next: T) => void;
-  readonly metrics: Pick<Metrics, 'policyReloads'>;
+  /** Omit when `load` counts egressgate_policy_reloads_total itself (App.reloadPolicy does). */
+  readonly metrics?: Pick<Metrics, 'policyReloads'>;
   readonly logger: Logger;
 }
 
@@ -29,14 +30,14 @@ export function createPolicyReloader<T>(deps: PolicyReloaderDeps<T>): PolicyRelo
       next = await deps.load();
       deps.apply(next);
     } catch (err) {
-      deps.metrics.policyReloads.inc({ result: 'failure' });
+      deps.metrics?.policyReloads.inc({ result: 'failure' });
       deps.logger.error(
         { event: 'policy_reload', trigger, result: 'failure', ...describeError(err) },
         'policy reload failed; keeping the policy in force',
       );
       return false;
     }
-    deps.metrics.policyReloads.inc({ result: 'success' });
+    deps.metrics?.policyReloads.inc({ result: 'success' });
     deps.logger.info({ event: 'policy_reload', trigger, result: 'success' }, 'policy reloaded');
     return true;
   };

@@ -1,22 +1,20 @@
 import type { Logger } from 'pino';
 
 export interface ShutdownDeps {
-  /** Readiness goes false first, so a load balancer stops sending before the listeners close. */
-  readonly markDraining: () => void;
-  /** Closes the listening sockets; established connections stay open. */
-  readonly stopAccepting: () => Promise<void>;
-  /** Resolves when no connection is left, or after timeoutMs with the rest closed as `drained`. */
+  /**
+   * Readiness false, stop accepting, wait up to timeoutMs for open connections, close the rest as
+   * `drained` (App.drain).
+   */
   readonly drain: (timeoutMs: number) => Promise<void>;
-  readonly activeConnections: () => number;
-  /** Admin server, watchers: whatever keeps the event loop alive. */
-  readonly closeRest: () => Promise<void>;
+  /** Closes whatever is left at once: connections, listeners, the admin server (App.stop). */
+  readonly stop: () => Promise<void>;
   readonly drainTimeoutMs: number;
   readonly logger: Logger;
 }
 
 export interface Shutdown {
   /**
-   * Starts the graceful shutdown (idempotent; the same promise each time). A second signal while
+   * Starts the graceful shutdown (idempotent: the same promise each time). A second signal while
    * draining cuts the drain short, as operators expect from a second Ctrl-C.
    */
   readonly shutdown: (signal: string) => Promise<void>;
@@ -24,32 +22,22 @@ export interface Shutdown {
 
 export function createShutdown(deps: ShutdownDeps): Shutdown {
   let done: Promise<void> | null = null;
-  let cutShort: (() => void) | null = null;
+  let cutShort: () => void = () => undefined;
+  const forced = new Promise<void>((resolve) => (cutShort = resolve));
 
   const run = async (signal: string): Promise<void> => {
-    const open = deps.activeConnections();
-    deps.logger.info(
-      { event: 'shutdown', signal, openConnections: open, drainTimeoutMs: deps.drainTimeoutMs },
-      'draining',
-    );
-    deps.markDraining();
-    await deps.stopAccepting();
-    const forced = new Promise<void>((resolve) => (cutShort = resolve));
     const started = Date.now();
-    await Promise.race([deps.drain(deps.drainTimeoutMs), forced.then(() => deps.drain(0))]);
-    const left = deps.activeConnections();
-    await deps.closeRest();
-    deps.logger.info(
-      { event: 'shutdown', signal, drainedMs: Date.now() - started, closedOpen: left },
-      'stopped',
-    );
+    deps.logger.info({ event: 'shutdown', signal, drainTimeoutMs: deps.drainTimeoutMs }, 'draining');
+    await Promise.race([deps.drain(deps.drainTimeoutMs), forced]);
+    await deps.stop();
+    deps.logger.info({ event: 'shutdown', signal, drainedMs: Date.now() - started }, 'stopped');
   };
 
   return {
     shutdown(signal) {
       if (done !== null) {
         deps.logger.warn({ event: 'shutdown', signal }, 'second signal: closing open connections now');
-        cutShort?.();
+        cutShort();
         return done;
       }
       done = run(signal);
