@@ -159,5 +159,11 @@ async function runCommand(command: string, dirs: StageDirs, binDir: string, stag
   ];
   if (!known.some((re) => re.test(command)))
     throw new Error(`stage ${stage}: RUN "${command}" is not emulated`);
-  await execFileAsync('sh', ['-c', command], { cwd: dirs.stageDir, env: process.env, maxBuffer: 16 << 20 });
+  try {
+    await execFileAsync('sh', ['-c', command], { cwd: dirs.stageDir, env: process.env, maxBuffer: 16 << 20 });
+  } catch (err) {
+    // tsc reports on stdout: without it the failure would only say which command failed.
+    const out = (err as { stdout?: string }).stdout ?? '';
+    throw new Error(`stage ${stage}: RUN "${command}" failed\n${out.slice(-4000)}${(err as Error).message}`);
+  }
 }
