@@ -91,7 +91,7 @@ export function renderHtml(r: AuditReport): string {
     top.length > 0
       ? renderBarChart(
           top.map((d) => ({
-            label: `${destinationLabel(d)} (${groupLabel(d.group)})`,
+            label: `${destinationLabel(d)} · ${d.group ?? 'no client group'}`,
             value: d.connections,
           })),
           'Top denied destinations by connections',
