@@ -32,8 +32,8 @@ function screenshot(url: string, png: string, profileDir: string): Promise<void>
     url,
   ];
   return new Promise((resolve, reject) => {
-    execFile(CHROMIUM ?? 'chromium', args, { timeout: 60_000, killSignal: 'SIGKILL' }, (err) =>
-      err ? reject(err) : resolve(),
+    execFile(CHROMIUM ?? 'chromium', args, { timeout: 60_000, killSignal: 'SIGKILL' }, (err, _out, stderr) =>
+      err ? reject(new Error(`chromium failed: ${err.message}\n${stderr}`)) : resolve(),
     );
   });
 }
