@@ -1,0 +1,17 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Dialer } from '../net/create-dialer.js';
+
+/**
+ * `--latency MS`: every allowed connection waits this long before it is dialed, to rehearse a
+ * datacenter whose egress crosses a slow link. Denials are not delayed: they never dial.
+ */
+export function addDialLatency(dialer: Dialer, latencyMs: number): Dialer {
+  if (latencyMs <= 0) return dialer;
+  return {
+    plan: (target, allowedCidrs) => dialer.plan(target, allowedCidrs),
+    async connect(plan) {
+      await delay(latencyMs);
+      return dialer.connect(plan);
+    },
+  };
+}
