@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startChildServer, type ChildServer } from './child-server.js';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface EgressgateSetup {
+  readonly explicitPort: number;
+  readonly transparentTlsPort: number;
+  readonly adminPort: number;
+  readonly upstreamPort: number;
+}
+
+export interface RunningEgressgate extends ChildServer {
+  readonly logFile: string;
+}
+
+/** src/app.ts is being written in parallel: the suites skip egressgate until it exists. */
+export function egressgateAvailable(): boolean {
+  return fs.existsSync(path.join(repoRoot, 'src', 'app.ts'));
+}
+
+/**
+ * egressgate in its own process with a production-like setup: a real shipped profile, the decision log
+ * as JSON lines to a file (pino's asynchronous destination on stdout), metrics on the admin listener.
+ * BENCH_EGRESSGATE_ENTRY=dist/cli/main.js runs the built CLI instead of the TypeScript source via tsx.
+ */
+export async function startEgressgate(workDir: string, setup: EgressgateSetup): Promise<RunningEgressgate> {
+  const dir = path.join(workDir, 'egressgate');
+  fs.mkdirSync(dir, { recursive: true });
+  const config = path.join(dir, 'egressgate.yaml');
+  fs.writeFileSync(
+    config,
+    [
+      `listen: 127.0.0.1:${setup.explicitPort}`,
+      `admin: 127.0.0.1:${setup.adminPort}`,
+      `transparentTls: ["127.0.0.1:${setup.transparentTlsPort}=443"]`,
+      `policies: ${JSON.stringify(path.join(repoRoot, 'policies'))}`,
+      'profiles: [azure-arc-kubernetes]',
+      'parameters: { region: westeurope }',
+      'mode: enforce',
+      `connectTo: ["management.azure.com:443:127.0.0.1:${setup.upstreamPort}"]`,
+      'limits: { maxConnections: 20000 }',
+      'log: { level: info }',
+      '',
+    ].join('\n'),
+  );
+  const entry = process.env.BENCH_EGRESSGATE_ENTRY;
+  const logFile = path.join(dir, 'decisions.log');
+  const extra = (process.env.BENCH_EGRESSGATE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const args =
+    entry === undefined
+      ? [...extra, '--import', 'tsx', path.join(repoRoot, 'src', 'cli', 'main.ts')]
+      : [...extra, path.resolve(repoRoot, entry)];
+  const server = await startChildServer({
+    name: 'egressgate',
+    command: process.execPath,
+    args: [...args, 'serve', '--config', config],
+    ports: [setup.explicitPort, setup.transparentTlsPort, setup.adminPort],
+    logFile,
+    cwd: repoRoot,
+  });
+  return { ...server, logFile };
+}
+
+/** The admin /metrics text, to show the run was counted (and as a sanity check on the figures). */
+export async function scrapeMetrics(adminPort: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${adminPort}/metrics`);
+  return response.text();
+}

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatTable } from '../report/format-table.js';
+import type { SuiteResult } from '../suite-result.js';
+import { readBenchSettings } from './bench-settings.js';
+import { captureClientHello } from './capture-client-hello.js';
+import { startChildServer, type ChildServer } from './child-server.js';
+import { pickMetricLines, ratioOf } from './explicit-suite.js';
+import { pickFreePort } from './free-port.js';
+import { startLoadClient } from './load-client-process.js';
+import { measureContenders, type Contender } from './measure-contenders.js';
+import { egressgateAvailable, scrapeMetrics, startEgressgate } from './start-egressgate.js';
+import { startHaproxy } from './start-haproxy.js';
+import { summarizeRatios } from './summarize-ratios.js';
+import { startUpstreamServer } from './upstream-server.js';
+
+const SNI = 'management.azure.com';
+
+/**
+ * Issue 3 item 8, transparent TLS: a real ClientHello with the SNI, then raw bytes, through haproxy's
+ * SNI routing, a naive Node splice and egressgate's transparent TLS listener. Nothing is decrypted: the
+ * upstream is the plain sink/echo server, which skips the forwarded hello.
+ */
+export async function runTransparentSuite(
+  workDir: string,
+  progress: (line: string) => void,
+): Promise<SuiteResult> {
+  const settings = readBenchSettings();
+  const upstream = await startUpstreamServer();
+  const servers: ChildServer[] = [];
+  const client = startLoadClient();
+  try {
+    const helloBase64 = (await captureClientHello(SNI)).toString('base64');
+    const contenders: Contender[] = [{ name: 'direct', route: { kind: 'direct', port: upstream.port } }];
+    const haproxyPort = await pickFreePort();
+    servers.push(await startHaproxy(workDir, haproxyPort, SNI, upstream.port));
+    contenders.push({ name: 'haproxy', route: { kind: 'tls', port: haproxyPort, helloBase64 } });
+    const naivePort = await pickFreePort();
+    servers.push(await startNaiveSplice(workDir, naivePort, `${SNI}=127.0.0.1:${upstream.port}`));
+    contenders.push({ name: 'naive-node-sni', route: { kind: 'tls', port: naivePort, helloBase64 } });
+    let adminPort: number | null = null;
+    if (egressgateAvailable()) {
+      const transparentTlsPort = await pickFreePort();
+      adminPort = await pickFreePort();
+      const setup = {
+        explicitPort: await pickFreePort(),
+        adminPort,
+        transparentTlsPort,
+        upstreamPort: upstream.port,
+      };
+      servers.push(await startEgressgate(workDir, setup));
+      contenders.push({ name: 'egressgate', route: { kind: 'tls', port: transparentTlsPort, helloBase64 } });
+    } else {
+      progress('src/app.ts not there yet: egressgate skipped');
+    }
+    const results = await measureContenders(client, contenders, settings, progress);
+    const metrics = adminPort === null ? null : await scrapeMetrics(adminPort).catch((e: Error) => e.message);
+    const haproxy = results.find((x) => x.name === 'haproxy');
+    return {
+      suite: 'transparent',
+      table: formatTable(
+        `Transparent TLS (SNI routing), ${settings.tunnelBytes / 2 ** 20} MiB tunnel, ${settings.concurrency} clients × ${settings.rateMs / 1000} s, median of ${settings.rounds}`,
+        [
+          'proxy',
+          'tunnel MiB/s',
+          'conn/s',
+          'p50 ms',
+          'p99 ms',
+          'errors',
+          'MiB/s ÷ haproxy',
+          'conn/s ÷ haproxy',
+        ],
+        results.map((r) => [
+          r.name,
+          r.mibPerSecond,
+          r.connectionsPerSecond,
+          r.p50Ms,
+          r.p99Ms,
+          r.errors,
+          ratioOf(r.mibPerSecond, haproxy?.mibPerSecond),
+          ratioOf(r.connectionsPerSecond, haproxy?.connectionsPerSecond),
+        ]),
+        2,
+      ),
+      figures: { settings, results, metricsSample: metrics === null ? null : pickMetricLines(metrics) },
+      goals: summarizeRatios(results, 'egressgate', 'haproxy', 1.0),
+    };
+  } finally {
+    await client.stop();
+    for (const s of servers) await s.stop();
+    await upstream.close();
+  }
+}
+
+function startNaiveSplice(workDir: string, port: number, mapping: string): Promise<ChildServer> {
+  const script = fileURLToPath(new URL('./naive-sni-splice.ts', import.meta.url));
+  return startChildServer({
+    name: 'naive-node-sni',
+    command: process.execPath,
+    args: ['--import', 'tsx', script, String(port), mapping],
+    ports: [port],
+    logFile: path.join(workDir, 'naive-node-sni.log'),
+  });
+}

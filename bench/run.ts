@@ -1,0 +1,77 @@
+/**
+ * `npm run bench [-- matcher|proxy|transparent ...]`: runs the named suites (all by default), prints a
+ * table per suite and writes every figure to $BENCH_OUT (default /tmp/egressgate-bench/latest.json).
+ * Never part of `npm test` or CI: the figures depend on the machine.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runMatcherSuite } from './matcher/matcher-suite.js';
+import { runExplicitSuite } from './proxy/explicit-suite.js';
+import { runTransparentSuite } from './proxy/transparent-suite.js';
+import type { SuiteResult } from './suite-result.js';
+
+type Suite = (workDir: string, progress: (line: string) => void) => Promise<SuiteResult>;
+
+const SUITES: Readonly<Record<string, Suite>> = {
+  matcher: runMatcherSuite,
+  proxy: runExplicitSuite,
+  transparent: runTransparentSuite,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const names = argv.length === 0 ? Object.keys(SUITES) : argv;
+  const unknown = names.filter((n) => !(n in SUITES));
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `unknown suite(s): ${unknown.join(', ')}; choose from ${Object.keys(SUITES).join(', ')}\n`,
+    );
+    return 2;
+  }
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'egressgate-bench-'));
+  // squid started as root drops to its own user, which must reach its files below this directory.
+  fs.chmodSync(workDir, 0o755);
+  const progress = (line: string): void => void process.stderr.write(`  ${line}\n`);
+  const results: SuiteResult[] = [];
+  let failed = false;
+  for (const name of names) {
+    const suite = SUITES[name];
+    if (suite === undefined) continue;
+    process.stderr.write(`[${name}] running (work dir ${workDir})\n`);
+    try {
+      const result = await suite(workDir, progress);
+      results.push(result);
+      process.stdout.write(`${result.table}\n`);
+      for (const g of result.goals) {
+        const mark = g.met === null ? 'n/a ' : g.met ? 'MET ' : 'MISS';
+        process.stdout.write(`  [${mark}] ${g.goal}: ${g.detail}\n`);
+      }
+    } catch (err) {
+      failed = true;
+      process.stderr.write(
+        `[${name}] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
+    }
+  }
+  const out = process.env.BENCH_OUT ?? path.join(os.tmpdir(), 'egressgate-bench', 'latest.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), machine: describeMachine(), results }, null, 2)}\n`,
+  );
+  process.stdout.write(`\nfigures written to ${out}\n`);
+  return failed ? 1 : 0;
+}
+
+function describeMachine(): Record<string, string | number> {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    node: process.version,
+  };
+}
+
+process.exitCode = await main(process.argv.slice(2));
