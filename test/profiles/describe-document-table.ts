@@ -100,6 +100,23 @@ export function describeDocumentTable(title: string, table: DocumentTable): void
       });
     }
 
+    // The other direction: every name and port the loaded rules open must come from a row in force, so a
+    // stray host or port in a profile fails here even when no lookalike happens to hit it.
+    it('opens nothing the document rows do not list', () => {
+      const strays = policy.rules.flatMap((rule) => [
+        ...rule.cidrs.map((c) => `${rule.profile}/${rule.id}: CIDR ${c} is in no row`),
+        ...rule.hosts.flatMap((host) => {
+          const rows = inForce.filter((r) => r.names.some((n) => n.toLowerCase() === host.toLowerCase()));
+          if (rows.length === 0) return [`${rule.profile}/${rule.id}: ${host} is in no row`];
+          const documentedPorts = new Set(rows.flatMap((r) => r.row.ports.map(String)));
+          return rule.ports
+            .filter((p) => !documentedPorts.has(p))
+            .map((p) => `${rule.profile}/${rule.id}: ${host} port ${p} is in no row`);
+        }),
+      ]);
+      expect(strays).toEqual([]);
+    });
+
     if (table.foreignNames?.length) {
       it('names of other clouds and products follow the documents', () => {
         check((table.foreignNames ?? []).flatMap((h) => [[h, 443] as const, [h, 80] as const]));
