@@ -1,0 +1,76 @@
+{{/* Chart name, truncated to the 63 characters Kubernetes names allow. */}}
+{{- define "egressgate.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "egressgate.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "egressgate.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "egressgate.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "egressgate.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "egressgate.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "egressgate.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "egressgate.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "egressgate.adminServiceName" -}}
+{{- printf "%s-admin" (include "egressgate.fullname" . | trunc 57 | trimSuffix "-") }}
+{{- end }}
+
+{{/* Where the image ships its profiles, and where custom profiles are mounted. */}}
+{{- define "egressgate.shippedPoliciesDir" -}}/app/policies{{- end }}
+{{- define "egressgate.customPoliciesDir" -}}/etc/egressgate/policies{{- end }}
+
+{{/*
+The egressgate config file: the user's config plus the keys the chart owns. With custom profiles,
+`policies` lists the shipped directory and the mounted one (egressgate loads both, in that order).
+*/}}
+{{- define "egressgate.config" -}}
+{{- $cfg := deepCopy .Values.config }}
+{{- $_ := set $cfg "listen" (printf "0.0.0.0:%d" (int .Values.ports.proxy)) }}
+{{- $_ := set $cfg "admin" (printf "0.0.0.0:%d" (int .Values.ports.admin)) }}
+{{- if .Values.transparent.enabled }}
+{{- $_ := set $cfg "transparentTls" (list (printf "0.0.0.0:%d=%d" (int .Values.ports.transparentTls) (int .Values.transparent.tlsDestinationPort))) }}
+{{- $_ := set $cfg "transparentHttp" (list (printf "0.0.0.0:%d=%d" (int .Values.ports.transparentHttp) (int .Values.transparent.httpDestinationPort))) }}
+{{- end }}
+{{- if .Values.customProfiles }}
+{{- $_ := set $cfg "policies" (list (include "egressgate.shippedPoliciesDir" .) (include "egressgate.customPoliciesDir" .)) }}
+{{- else }}
+{{- $_ := set $cfg "policies" (include "egressgate.shippedPoliciesDir" .) }}
+{{- end }}
+{{- toYaml $cfg }}
+{{- end }}
+
+{{/* One profile file: a string is taken verbatim, a map is written as YAML. */}}
+{{- define "egressgate.profileFile" -}}
+{{- if kindIs "string" . }}{{ . }}{{ else }}{{ toYaml . }}{{ end }}
+{{- end }}
+
+{{/* Seconds egressgate may need to stop: the preStop sleep plus the drain, rounded up. */}}
+{{- define "egressgate.minGracePeriod" -}}
+{{- $drainMs := int (default 30000 .Values.config.drainTimeoutMs) }}
+{{- add (int .Values.preStopSleepSeconds) (div (add $drainMs 999) 1000) 5 }}
+{{- end }}
