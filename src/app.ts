@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { ServeSettings } from './config/serve-settings.js';
+import type { SocketAddress } from './egress-request.js';
+import { createExplicitListener } from './listeners/create-explicit-listener.js';
+import { createTransparentHttpListener } from './listeners/create-transparent-http-listener.js';
+import { createTransparentTlsListener } from './listeners/create-transparent-tls-listener.js';
+import type { ListenerOptions } from './listeners/listener-options.js';
+import { addDialLatency } from './lab/add-dial-latency.js';
+import { createDialer, systemResolver, type Resolver } from './net/create-dialer.js';
+import { createAdminServer, type AdminServer } from './observe/create-admin-server.js';
+import { createMetrics, type Metrics } from './observe/create-metrics.js';
+import { createRecorder } from './observe/create-recorder.js';
+import { DeniedTracker } from './observe/denied-tracker.js';
+import { loadPolicy } from './policy/load-policy.js';
+import { ActiveConnections } from './proxy/active-connections.js';
+import type { EgressContext } from './proxy/egress-context.js';
+import { closeServer, listenServer } from './proxy/listen-server.js';
+import { createOwnAddressTest } from './proxy/own-addresses.js';
+import { loadPolicyState, type LoadPolicy, type PolicyState } from './proxy/policy-state.js';
+
+export interface AppDeps {
+  readonly config: ServeSettings;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly resolver?: Resolver;
+  readonly clock?: { now(): number };
+  readonly loadPolicy?: LoadPolicy;
+  /** SO_ORIGINAL_DST for transparent listeners; null where it cannot be read. */
+  readonly readOriginalDestination?: (socket: Socket) => SocketAddress | null;
+  /** Proxy Basic-auth passwords by user. */
+  readonly passwords?: ReadonlyMap<string, string>;
+  /** Node's process metrics; tests that build many apps turn them off. */
+  readonly defaultMetrics?: boolean;
+}
+
+export interface AppAddresses {
+  readonly listen: AddressInfo;
+  readonly admin: AddressInfo | null;
+  readonly transparentTls: readonly AddressInfo[];
+  readonly transparentHttp: readonly AddressInfo[];
+}
+
+export interface App {
+  start(): Promise<AppAddresses>;
+  /** Closes everything at once: listeners, open connections (`drained`), the admin server. */
+  stop(): Promise<void>;
+  /** Loads the policy again and swaps it in; on error the old policy stays and the error is thrown. */
+  reloadPolicy(): Promise<void>;
+  /**
+   * Readiness false (/readyz 503), listeners stop accepting, open connections get up to timeoutMs
+   * to finish, then the rest are closed (`drained`).
+   */
+  drain(timeoutMs: number): Promise<void>;
+  activeConnections(): number;
+  readonly metrics: Metrics;
+}
+
+/** The composition root: one policy reference, one dialer, one recorder, every listener. */
+export function createApp(deps: AppDeps): App {
+  const { config, logger, registry } = deps;
+  const clock = deps.clock ?? { now: () => performance.now() };
+  const load = deps.loadPolicy ?? loadPolicy;
+  const metrics = createMetrics(registry, {
+    deniedTopN: config.deniedTopN,
+    ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
+  });
+  const denied = new DeniedTracker(1_000, () => Date.now());
+  const profilesOf = (group: string | null): readonly string[] =>
+    config.groups.find((g) => g.name === group)?.profiles ?? [];
+  const recorder = createRecorder({ logger, metrics, denied, profilesOf });
+  const active = new ActiveConnections(config.limits.maxConnections);
+  const bound: SocketAddress[] = [];
+  const sockets = new Set<Socket>();
+  const servers: Server[] = [];
+  let admin: AdminServer | null = null;
+  let state: PolicyState | null = null;
+  let ready = false;
+  const idPrefix = randomBytes(3).toString('hex');
+  let nextId = 0;
+
+  const ctx: EgressContext = {
+    policy: () => state as PolicyState,
+    dialer: addDialLatency(
+      createDialer({
+        resolver: deps.resolver ?? systemResolver,
+        connectTo: config.connectTo,
+        upstreamProxy: config.upstreamProxy,
+        connectTimeoutMs: config.timeouts.connectMs,
+        isOwnAddress: createOwnAddressTest(() => bound),
+      }),
+      config.latencyMs ?? 0,
+    ),
+    recorder,
+    active,
+    now: () => clock.now(),
+    newId: () => `${idPrefix}-${(++nextId).toString(36)}`,
+  };
+  const options: ListenerOptions = {
+    maxHeaderBytes: config.limits.maxHeaderBytes,
+    headersTimeoutMs: config.limits.headersTimeoutMs,
+    helloTimeoutMs: config.limits.helloTimeoutMs,
+    maxHelloBytes: config.limits.maxHelloBytes,
+    idleMs: config.timeouts.idleMs,
+    passwords: deps.passwords ?? new Map(),
+  };
+  const transparent = {
+    readOriginalDestination: deps.readOriginalDestination ?? (() => null),
+    isOwnAddress: createOwnAddressTest(() => bound),
+  };
+
+  async function loadState(): Promise<PolicyState> {
+    const next = await loadPolicyState(config.groups, config.policiesDir, load);
+    metrics.setPolicyInfo(
+      config.groups.map((g) => ({
+        group: g.name,
+        profiles: g.profiles,
+        parameters: g.parameters,
+        mode: g.mode,
+      })),
+    );
+    return next;
+  }
+
+  async function bind(server: Server, host: string, port: number): Promise<AddressInfo> {
+    servers.push(server);
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    const address = await listenServer(server, host, port);
+    bound.push({ address: address.address, port: address.port });
+    return address;
+  }
+
+  return {
+    async start() {
+      state = await loadState();
+      const listen = await bind(createExplicitListener(ctx, options), config.listen.host, config.listen.port);
+      const transparentTls: AddressInfo[] = [];
+      for (const l of config.transparentTls) {
+        const server = createTransparentTlsListener(ctx, options, { ...transparent, destPort: l.destPort });
+        transparentTls.push(await bind(server, l.host, l.port));
+      }
+      const transparentHttp: AddressInfo[] = [];
+      for (const l of config.transparentHttp) {
+        const server = createTransparentHttpListener(ctx, options, { ...transparent, destPort: l.destPort });
+        transparentHttp.push(await bind(server, l.host, l.port));
+      }
+      let adminAddress: AddressInfo | null = null;
+      if (config.admin !== null) {
+        admin = createAdminServer({
+          registry,
+          readiness: () => ready,
+          policyInfo: () => config.groups,
+          denied,
+        });
+        adminAddress = await admin.listen(config.admin);
+      }
+      ready = true;
+      return { listen, admin: adminAddress, transparentTls, transparentHttp };
+    },
+
+    metrics,
+
+    async stop() {
+      ready = false;
+      const closing = servers.map((s) => closeServer(s, true));
+      await active.drain(0, 'drained');
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(closing);
+      await admin?.close();
+    },
+
+    async reloadPolicy() {
+      // Assigned only after a complete load: a failed reload leaves the old policy in force.
+      state = await loadState();
+    },
+
+    async drain(timeoutMs) {
+      ready = false;
+      // server.close() settles only once every connection is gone, so it is not awaited first.
+      const closing = servers.map((server) => closeServer(server, false));
+      await active.drain(timeoutMs, 'drained');
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(closing);
+    },
+
+    activeConnections: () => active.size,
+  };
+}

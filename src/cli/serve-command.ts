@@ -1,0 +1,98 @@
+import { dirname, resolve } from 'node:path';
+import { Command } from 'commander';
+import { Registry } from 'prom-client';
+import { createApp } from '../app.js';
+import { ConfigError } from '../config/config-error.js';
+import { demoConfig, describeDemo } from '../config/demo-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { mergeServeFlags, type ServeFlags } from '../config/merge-serve-flags.js';
+import { readProxyPasswords } from '../config/read-proxy-passwords.js';
+import { resolveSettings } from '../config/resolve-settings.js';
+import { createLogger, isLogLevel } from '../observe/create-logger.js';
+import { superviseApp } from '../reload/supervise-app.js';
+import { collectKeyValue, collectList } from './collect.js';
+import { defaultPoliciesDir } from './default-policies-dir.js';
+
+interface ServeOptions extends ServeFlags {
+  readonly config?: string;
+  readonly demo?: boolean;
+}
+
+function formatHostPort(address: { address: string; port: number }): string {
+  return address.address.includes(':')
+    ? `[${address.address}]:${address.port}`
+    : `${address.address}:${address.port}`;
+}
+
+async function runServe(opts: ServeOptions): Promise<void> {
+  if (opts.demo === true && opts.config !== undefined) {
+    throw new ConfigError('--demo runs the embedded demo config; leave out --config');
+  }
+  const file =
+    opts.demo === true ? demoConfig : opts.config === undefined ? {} : await loadConfig(opts.config);
+  const settings = resolveSettings(mergeServeFlags(file, opts), { defaultPoliciesDir: defaultPoliciesDir() });
+  const passwords = readProxyPasswords(settings.groups, process.env);
+  const level = isLogLevel(settings.logLevel) ? settings.logLevel : 'info';
+  const logger = createLogger({ level });
+  const app = createApp({ config: settings, logger, registry: new Registry(), passwords });
+  const addresses = await app.start();
+  const proxy = formatHostPort(addresses.listen);
+  const admin = addresses.admin === null ? null : formatHostPort(addresses.admin);
+  if (opts.demo === true) process.stderr.write(describeDemo(proxy, admin));
+  else {
+    const extra = [...addresses.transparentTls, ...addresses.transparentHttp].map(formatHostPort);
+    process.stderr.write(
+      `egressgate: proxy on ${proxy}${extra.length > 0 ? `, transparent on ${extra.join(', ')}` : ''}` +
+        `${admin === null ? '' : `, admin on ${admin}`}\n`,
+    );
+  }
+  logger.info(
+    { event: 'start', listen: proxy, admin, groups: settings.groups.map((g) => g.name) },
+    'egressgate started',
+  );
+  const watchDirs = [
+    resolve(settings.policiesDir),
+    ...(opts.config === undefined ? [] : [dirname(resolve(opts.config))]),
+  ];
+  const supervisor = superviseApp({
+    app,
+    logger,
+    drainTimeoutMs: settings.drainTimeoutMs,
+    watchDirs,
+    metrics: app.metrics,
+  });
+  await supervisor.stopped;
+}
+
+export function createServeCommand(): Command {
+  return new Command('serve')
+    .description('Run the egress gateway: explicit proxy, transparent listeners and the admin server')
+    .option('-c, --config <file>', 'YAML config file (flags override its keys)')
+    .option(
+      '-p, --profile <name>',
+      'profile for the default client group (repeatable: the union)',
+      collectList,
+    )
+    .option('-s, --set <key=value>', 'profile parameter (repeatable)', collectKeyValue)
+    .option('--policies <dir>', 'directory of profiles (default: the shipped policies/)')
+    .option('--listen <addr:port>', 'explicit proxy address (default 127.0.0.1:3128)')
+    .option('--transparent-tls <addr:port[=dest_port]>', 'transparent TLS listener (repeatable)', collectList)
+    .option(
+      '--transparent-http <addr:port[=dest_port]>',
+      'transparent HTTP listener (repeatable)',
+      collectList,
+    )
+    .option('--admin <addr:port>', 'admin server with /metrics, /healthz, /readyz (default 127.0.0.1:9090)')
+    .option('--mode <mode>', 'enforce | report')
+    .option(
+      '--connect-to <h1:p1:h2:p2>',
+      "connect to h2:p2 instead of h1:p1 (curl's syntax; repeatable)",
+      collectList,
+    )
+    .option('--upstream-proxy <url>', 'send allowed traffic through a parent proxy (http://HOST:PORT)')
+    .option('--allow-client <cidr>', 'client addresses allowed to use the proxy (repeatable)', collectList)
+    .option('--demo', 'run a safe loopback demo (azure-arc-kubernetes, region westeurope)')
+    .action(async (opts: ServeOptions) => {
+      await runServe(opts);
+    });
+}

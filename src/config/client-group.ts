@@ -1,0 +1,15 @@
+import type { Mode } from '../policy/decision.js';
+import type { DenyStyle } from './serve-config.js';
+
+/** A client group with every default filled in: who it is, and which policy applies to them. */
+export interface ClientGroup {
+  readonly name: string;
+  readonly cidrs: readonly string[];
+  /** Proxy Basic-auth users that select this group; null = any client in the CIDRs. */
+  readonly users: readonly string[] | null;
+  readonly profiles: readonly string[];
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly mode: Mode;
+  readonly denyStyle: DenyStyle;
+  readonly maxConnections: number | null;
+}

@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { Ajv, type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { ConfigError } from './config-error.js';
+import type { ServeConfig } from './serve-config.js';
+import configSchema from './config-schema.json' with { type: 'json' };
+
+/** Reads and validates a serve config file; every error names the file and line. */
+export async function loadConfig(file: string): Promise<ServeConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config: ${(err as Error).message}`, { file });
+  }
+  return parseConfigText(text, file);
+}
+
+export function parseConfigText(text: string, file: string): ServeConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const line = first.linePos?.[0].line ?? null;
+    throw new ConfigError(`YAML syntax: ${first.message.split('\n')[0]}`, { file, line });
+  }
+  const data: unknown = doc.toJS() ?? {};
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(configSchema);
+  if (!validate(data)) {
+    const err = pickError(validate.errors ?? []);
+    const path = toPath(err.instancePath);
+    throw new ConfigError(describe(err, path), { file, line: locate(doc, lineCounter, path) });
+  }
+  return data as ServeConfig;
+}
+
+function toPath(pointer: string): (string | number)[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function locate(doc: Document, lines: LineCounter, path: readonly (string | number)[]): number | null {
+  const node: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+  if (range) return lines.linePos(range[0]).line;
+  return path.length > 0 ? locate(doc, lines, path.slice(0, -1)) : null;
+}
+
+// oneOf/anyOf summaries are noise next to the specific error underneath them.
+function pickError(errors: readonly ErrorObject[]): ErrorObject {
+  const specific = errors.filter((e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword));
+  const sorted = [...(specific.length > 0 ? specific : errors)].sort(
+    (a, b) => b.instancePath.length - a.instancePath.length,
+  );
+  return sorted[0] as ErrorObject;
+}
+
+function describe(err: ErrorObject, path: readonly (string | number)[]): string {
+  const where = path.length > 0 ? `'${path.join('.')}'` : 'the top level';
+  const params = err.params as Record<string, unknown>;
+  switch (err.keyword) {
+    case 'additionalProperties':
+      return `unknown key '${String(params['additionalProperty'])}' at ${where}`;
+    case 'required':
+      return `missing key '${String(params['missingProperty'])}' at ${where}`;
+    case 'enum':
+      return `${where} must be one of ${(params['allowedValues'] as unknown[]).join(', ')}`;
+    case 'pattern':
+      return `${where} is not in the expected format (${String(params['pattern'])})`;
+    default:
+      return `${where} ${err.message ?? 'is invalid'}`;
+  }
+}

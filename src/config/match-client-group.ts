@@ -1,0 +1,52 @@
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import type { ClientGroup } from './client-group.js';
+import { ConfigError } from './config-error.js';
+
+export interface GroupMatcher<G extends ClientGroup> {
+  readonly group: G;
+  readonly sources: BlockList;
+}
+
+function addCidr(list: BlockList, cidr: string, group: string): void {
+  const [address = '', prefixText] = cidr.split('/', 2);
+  const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : null;
+  const max = family === 'ipv4' ? 32 : 128;
+  const prefix = prefixText === undefined ? max : Number(prefixText);
+  if (family === null || !Number.isInteger(prefix) || prefix < 0 || prefix > max) {
+    throw new ConfigError(`client group ${group}: invalid CIDR "${cidr}"`);
+  }
+  list.addSubnet(address, prefix, family);
+}
+
+/** Builds the source-address test for each group once, at start-up or reload. */
+export function compileGroupMatchers<G extends ClientGroup>(groups: readonly G[]): GroupMatcher<G>[] {
+  return groups.map((group) => {
+    const sources = new BlockList();
+    for (const cidr of group.cidrs) addCidr(sources, cidr, group.name);
+    return { group, sources };
+  });
+}
+
+function plainAddress(ip: string): { address: string; family: 'ipv4' | 'ipv6' } {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1] !== undefined) return { address: mapped[1], family: 'ipv4' };
+  return { address: ip, family: isIPv6(ip) ? 'ipv6' : 'ipv4' };
+}
+
+/**
+ * The first group whose CIDRs hold the client address and, when the group names users, whose user
+ * list holds the authenticated proxy user. null = the client is in no group and must be refused.
+ */
+export function matchClientGroup<G extends ClientGroup>(
+  matchers: readonly GroupMatcher<G>[],
+  clientIp: string,
+  user: string | undefined,
+): G | null {
+  const { address, family } = plainAddress(clientIp);
+  for (const { group, sources } of matchers) {
+    if (!sources.check(address, family)) continue;
+    if (group.users !== null && (user === undefined || !group.users.includes(user))) continue;
+    return group;
+  }
+  return null;
+}

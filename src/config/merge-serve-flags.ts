@@ -1,0 +1,46 @@
+import { ConfigError } from './config-error.js';
+import type { ServeConfig } from './serve-config.js';
+
+/** The `serve` flags that mirror config keys; absent = keep the file's value. */
+export interface ServeFlags {
+  readonly profile?: readonly string[];
+  readonly set?: Readonly<Record<string, string>>;
+  readonly policies?: string;
+  readonly listen?: string;
+  readonly transparentTls?: readonly string[];
+  readonly transparentHttp?: readonly string[];
+  readonly admin?: string;
+  readonly mode?: string;
+  readonly connectTo?: readonly string[];
+  readonly upstreamProxy?: string;
+  readonly allowClient?: readonly string[];
+}
+
+function nonEmpty<T>(list: readonly T[] | undefined): readonly T[] | undefined {
+  return list !== undefined && list.length > 0 ? list : undefined;
+}
+
+/** Flags override the file key by key; `--set` overrides single parameters and keeps the others. */
+export function mergeServeFlags(file: ServeConfig, flags: ServeFlags): ServeConfig {
+  if (flags.mode !== undefined && flags.mode !== 'enforce' && flags.mode !== 'report') {
+    throw new ConfigError(`--mode must be enforce or report, not "${flags.mode}"`);
+  }
+  const overrides: Record<string, unknown> = {
+    profiles: nonEmpty(flags.profile),
+    policies: flags.policies,
+    listen: flags.listen,
+    transparentTls: nonEmpty(flags.transparentTls),
+    transparentHttp: nonEmpty(flags.transparentHttp),
+    admin: flags.admin,
+    mode: flags.mode,
+    connectTo: nonEmpty(flags.connectTo),
+    upstreamProxy: flags.upstreamProxy,
+    allowClients: nonEmpty(flags.allowClient),
+  };
+  const merged: Record<string, unknown> = { ...file };
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
+  if (flags.set !== undefined && Object.keys(flags.set).length > 0) {
+    merged['parameters'] = { ...file.parameters, ...flags.set };
+  }
+  return merged;
+}

@@ -1,0 +1,128 @@
+import { parseConnectTo } from '../net/connect-to.js';
+import type { HostPort } from '../net/parse-host-port.js';
+import type { Mode } from '../policy/decision.js';
+import type { ClientGroup } from './client-group.js';
+import { ConfigError } from './config-error.js';
+import { compileGroupMatchers } from './match-client-group.js';
+import {
+  isLoopbackHost,
+  parseListenAddress,
+  parseTransparentAddress,
+  type ListenAddress,
+} from './parse-listen-address.js';
+import type { ParameterValue, ServeConfig } from './serve-config.js';
+import type { ServeSettings } from './serve-settings.js';
+
+export interface ResolveOptions {
+  /** Where `policies:` falls back to: the shipped policies/. */
+  readonly defaultPoliciesDir: string;
+}
+
+function toParameters(values: Readonly<Record<string, ParameterValue>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values ?? {})) {
+    out[key] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return out;
+}
+
+function parseUpstreamProxy(raw: string | undefined): HostPort | null {
+  if (raw === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`upstream proxy "${raw}" is not a URL`);
+  }
+  if (
+    url.protocol !== 'http:' ||
+    url.username !== '' ||
+    url.port === '' ||
+    (url.pathname !== '/' && url.pathname !== '')
+  ) {
+    throw new ConfigError(`upstream proxy "${raw}": expected http://HOST:PORT`);
+  }
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port) };
+}
+
+/**
+ * Client groups in force. Explicit groups first, then `allowClients` as a group named `default`;
+ * with neither, loopback-only listeners get the implicit group `local`, anything else refuses to
+ * start: egressgate must never be an open proxy.
+ */
+function resolveGroups(config: ServeConfig, listeners: readonly ListenAddress[]): ClientGroup[] {
+  const mode: Mode = config.mode ?? 'enforce';
+  const denyStyle = config.denyStyle ?? 'forbidden';
+  const groups: ClientGroup[] = (config.clientGroups ?? []).map((g) => ({
+    name: g.name,
+    cidrs: g.cidrs,
+    users: g.users ?? null,
+    profiles: g.profiles,
+    parameters: toParameters(g.parameters),
+    mode: g.mode ?? mode,
+    denyStyle: g.denyStyle ?? denyStyle,
+    maxConnections: g.maxConnections ?? null,
+  }));
+  const names = new Set<string>();
+  for (const g of groups) {
+    if (names.has(g.name)) throw new ConfigError(`client group "${g.name}" is defined twice`);
+    names.add(g.name);
+  }
+  const base = { users: null, profiles: config.profiles ?? [], parameters: toParameters(config.parameters) };
+  const fallback = { ...base, mode, denyStyle, maxConnections: null };
+  if ((config.allowClients ?? []).length > 0) {
+    groups.push({ name: 'default', cidrs: config.allowClients ?? [], ...fallback });
+  } else if (groups.length === 0) {
+    const open = listeners.filter((l) => !isLoopbackHost(l.host));
+    if (open.length > 0) {
+      const where = open.map((l) => `${l.host}:${l.port}`).join(', ');
+      throw new ConfigError(
+        `refusing to listen on ${where} with no client groups: add clientGroups to the config or --allow-client CIDR (egressgate is never an open proxy)`,
+      );
+    }
+    groups.push({ name: 'local', cidrs: ['127.0.0.0/8', '::1/128'], ...fallback });
+  }
+  compileGroupMatchers(groups);
+  return groups;
+}
+
+export function resolveSettings(config: ServeConfig, options: ResolveOptions): ServeSettings {
+  const listen = parseListenAddress(config.listen ?? '127.0.0.1:3128', 'listen');
+  const admin = parseListenAddress(config.admin ?? '127.0.0.1:9090', 'admin');
+  const transparentTls = (config.transparentTls ?? []).map((a) =>
+    parseTransparentAddress(a, 'transparentTls', 443),
+  );
+  const transparentHttp = (config.transparentHttp ?? []).map((a) =>
+    parseTransparentAddress(a, 'transparentHttp', 80),
+  );
+  const connectTo = (config.connectTo ?? []).map((spec) => {
+    try {
+      return parseConnectTo(spec);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+  });
+  const limits = config.limits ?? {};
+  return {
+    listen,
+    admin,
+    transparentTls,
+    transparentHttp,
+    policiesDir: config.policies ?? options.defaultPoliciesDir,
+    groups: resolveGroups(config, [listen, ...transparentTls, ...transparentHttp]),
+    connectTo,
+    latencyMs: config.latencyMs ?? 0,
+    upstreamProxy: parseUpstreamProxy(config.upstreamProxy),
+    limits: {
+      maxConnections: limits.maxConnections ?? 10_000,
+      helloTimeoutMs: limits.helloTimeoutMs ?? 10_000,
+      headersTimeoutMs: limits.headersTimeoutMs ?? 10_000,
+      maxHeaderBytes: limits.maxHeaderBytes ?? 16_384,
+      maxHelloBytes: limits.maxHelloBytes ?? 65_536,
+    },
+    timeouts: { connectMs: config.timeouts?.connectMs ?? 60_000, idleMs: config.timeouts?.idleMs ?? 900_000 },
+    drainTimeoutMs: config.drainTimeoutMs ?? 30_000,
+    logLevel: config.log?.level ?? 'info',
+    deniedTopN: config.metrics?.deniedTopN ?? 50,
+  };
+}

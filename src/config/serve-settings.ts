@@ -1,0 +1,29 @@
+import type { ConnectToRule } from '../net/connect-to.js';
+import type { HostPort } from '../net/parse-host-port.js';
+import type { ClientGroup } from './client-group.js';
+import type { ListenAddress, TransparentListenAddress } from './parse-listen-address.js';
+
+/** Everything `serve` runs with: the config file, the flags over it, and every default filled in. */
+export interface ServeSettings {
+  readonly listen: ListenAddress;
+  readonly admin: ListenAddress | null;
+  readonly transparentTls: readonly TransparentListenAddress[];
+  readonly transparentHttp: readonly TransparentListenAddress[];
+  readonly policiesDir: string;
+  readonly groups: readonly ClientGroup[];
+  readonly connectTo: readonly ConnectToRule[];
+  /** Lab: delay before every allowed connection is dialed; absent = none. */
+  readonly latencyMs?: number;
+  readonly upstreamProxy: HostPort | null;
+  readonly limits: {
+    readonly maxConnections: number;
+    readonly helloTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly maxHeaderBytes: number;
+    readonly maxHelloBytes: number;
+  };
+  readonly timeouts: { readonly connectMs: number; readonly idleMs: number };
+  readonly drainTimeoutMs: number;
+  readonly logLevel: string;
+  readonly deniedTopN: number;
+}

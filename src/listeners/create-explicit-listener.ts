@@ -1,0 +1,106 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import HttpProxy from 'http-proxy';
+import type { EgressRequest, RequestKind } from '../egress-request.js';
+import { parseConnectTarget } from '../net/parse-connect-target.js';
+import type { EgressContext } from '../proxy/egress-context.js';
+import { handleEgress } from '../proxy/handle-egress.js';
+import { answerClientError } from './answer-client-error.js';
+import { createConnectResponder } from './create-connect-responder.js';
+import { createForwardResponder } from './create-forward-responder.js';
+import type { ListenerOptions } from './listener-options.js';
+import { readAbsoluteTarget } from './read-absolute-target.js';
+import { readProxyUser } from './read-proxy-user.js';
+import { sanitizeRawTarget } from './sanitize-raw-target.js';
+import { stripHopHeaders } from './strip-hop-headers.js';
+import { writeRawResponse } from './write-raw-response.js';
+
+const originFormBody =
+  'egressgate is a forward proxy: send CONNECT host:port or an absolute URI (GET http://host/path)\n';
+
+function baseRequest(
+  ctx: EgressContext,
+  req: IncomingMessage,
+  kind: RequestKind,
+  passwords: ReadonlyMap<string, string>,
+) {
+  const socket = req.socket;
+  const user = readProxyUser(req.headers, passwords);
+  return {
+    id: ctx.newId(),
+    listener: 'explicit' as const,
+    kind,
+    client: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+    ...(user === undefined ? {} : { user }),
+  };
+}
+
+/**
+ * The explicit proxy port: CONNECT tunnels, absolute-URI HTTP and websocket upgrades. Nothing
+ * else is served here (no admin API, no origin-form requests).
+ */
+export function createExplicitListener(ctx: EgressContext, options: ListenerOptions): Server {
+  const proxy = HttpProxy.createProxyServer({ xfwd: false, changeOrigin: false, ws: true });
+  proxy.on('proxyRes', (proxyRes) => stripHopHeaders(proxyRes.headers, false));
+  // Errors reach the per-request callbacks; this keeps a stray one from becoming an uncaught 'error'.
+  proxy.on('error', () => undefined);
+
+  const server = createServer({
+    maxHeaderSize: options.maxHeaderBytes,
+    headersTimeout: options.headersTimeoutMs,
+    requestTimeout: 0,
+    requireHostHeader: false,
+    connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
+    keepAliveTimeout: 5_000,
+  });
+
+  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const target = parseConnectTarget(req.url ?? '');
+    const request: EgressRequest = {
+      ...baseRequest(ctx, req, 'connect', options.passwords),
+      host: target?.host ?? sanitizeRawTarget(req.url),
+      port: target?.port ?? 0,
+    };
+    const responder = createConnectResponder(socket, head, options.idleMs);
+    void handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined);
+  });
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const target = readAbsoluteTarget(req.url, false);
+    if (target === null && (req.url ?? '').startsWith('/')) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end(originFormBody);
+      return;
+    }
+    const request: EgressRequest = {
+      ...baseRequest(ctx, req, 'http', options.passwords),
+      host: target?.host ?? sanitizeRawTarget(req.url),
+      port: target?.port ?? 0,
+      ...(target === null ? {} : { path: target.path }),
+    };
+    if (target !== null) req.url = target.originForm;
+    const responder = createForwardResponder(proxy, req, { res }, options.idleMs);
+    void handleEgress(ctx, request, req.socket, responder, target === null ? 'invalid_target' : undefined);
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const target = readAbsoluteTarget(req.url, true);
+    if (target === null && (req.url ?? '').startsWith('/')) {
+      writeRawResponse(socket, 400, 'Bad Request', originFormBody);
+      return;
+    }
+    const request: EgressRequest = {
+      ...baseRequest(ctx, req, 'upgrade', options.passwords),
+      host: target?.host ?? sanitizeRawTarget(req.url),
+      port: target?.port ?? 0,
+      ...(target === null ? {} : { path: target.path }),
+    };
+    if (target !== null) req.url = target.originForm;
+    const responder = createForwardResponder(proxy, req, { socket, head }, options.idleMs);
+    void handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined);
+  });
+
+  server.on('clientError', answerClientError);
+  return server;
+}

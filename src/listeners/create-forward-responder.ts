@@ -1,0 +1,123 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type HttpProxy from 'http-proxy';
+import type { EgressRequest } from '../egress-request.js';
+import type { Connection } from '../net/create-dialer.js';
+import type { CloseReason } from '../observe/recorder.js';
+import { applyDenyStyle } from '../proxy/apply-deny-style.js';
+import type { EgressResponder, Relay } from '../proxy/egress-responder.js';
+import { describeDenial, describeDialFailure, type HttpAnswer } from './describe-denial.js';
+import { SingleSocketAgent } from './single-socket-agent.js';
+import { stripHopHeaders } from './strip-hop-headers.js';
+import { writeRawResponse } from './write-raw-response.js';
+
+function targetUrl(request: EgressRequest): string {
+  const host = request.host.includes(':') ? `[${request.host}]` : request.host;
+  return `http://${host}:${request.port}`;
+}
+
+function answer(res: ServerResponse, a: HttpAnswer): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(a.status, a.statusText, { ...a.headers, 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(a.body);
+}
+
+function forwardWeb(
+  proxy: HttpProxy,
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: EgressRequest,
+  connection: Connection,
+  idleMs: number,
+): Relay {
+  let reason: CloseReason | null = null;
+  const done = new Promise<CloseReason>((resolve) => {
+    res.once('close', () => {
+      connection.socket.destroy();
+      resolve(reason ?? (res.writableFinished ? 'upstream_closed' : 'client_closed'));
+    });
+  });
+  stripHopHeaders(req.headers, false);
+  const agent = new SingleSocketAgent(connection.socket);
+  proxy.web(req, res, { target: targetUrl(request), agent, proxyTimeout: idleMs }, (err) => {
+    reason ??= 'error';
+    const message = err instanceof Error ? err.message : 'upstream failed';
+    answer(res, describeDialFailure(request, 'connection_terminated', message));
+  });
+  return {
+    done,
+    close(why) {
+      reason ??= why;
+      res.destroy();
+      connection.socket.destroy();
+    },
+  };
+}
+
+function forwardUpgrade(
+  proxy: HttpProxy,
+  req: IncomingMessage,
+  client: Socket,
+  head: Buffer,
+  request: EgressRequest,
+  connection: Connection,
+  idleMs: number,
+): Relay {
+  let reason: CloseReason | null = null;
+  const upstream = connection.socket;
+  const close = (why: CloseReason): void => {
+    reason ??= why;
+    client.destroy();
+    upstream.destroy();
+  };
+  const done = new Promise<CloseReason>((resolve) => {
+    let closed = 0;
+    const onClose = (): void => {
+      close(client.closed ? 'client_closed' : 'upstream_closed');
+      if (++closed === 2) resolve(reason ?? 'client_closed');
+    };
+    client.once('close', onClose);
+    upstream.once('close', onClose);
+  });
+  client.once('end', () => (reason ??= 'client_closed'));
+  upstream.once('end', () => (reason ??= 'upstream_closed'));
+  client.setTimeout(idleMs, () => close('idle_timeout'));
+  stripHopHeaders(req.headers, true);
+  const agent = new SingleSocketAgent(upstream);
+  proxy.ws(req, client, head, { target: targetUrl(request), agent }, () => close('error'));
+  return { done, close };
+}
+
+/** Plain HTTP and websocket upgrades: forwarded with http-proxy over the dialed connection. */
+export function createForwardResponder(
+  proxy: HttpProxy,
+  req: IncomingMessage,
+  client: { readonly res: ServerResponse } | { readonly socket: Socket; readonly head: Buffer },
+  idleMs: number,
+): EgressResponder {
+  const socket = 'res' in client ? client.res.socket : client.socket;
+  return {
+    deny(request, decision, style) {
+      const a = describeDenial(request, decision);
+      const forbidden = (): void => {
+        if ('res' in client) answer(client.res, a);
+        else writeRawResponse(client.socket, a.status, a.statusText, a.body, a.headers);
+      };
+      if (socket === null || decision.reason === 'invalid_target') forbidden();
+      else applyDenyStyle(socket, style, forbidden, { holdMs: idleMs });
+    },
+    dialFailed(request, code, message) {
+      const a = describeDialFailure(request, code, message);
+      if ('res' in client) answer(client.res, a);
+      else writeRawResponse(client.socket, a.status, a.statusText, a.body, a.headers);
+    },
+    relay(request, connection) {
+      return 'res' in client
+        ? forwardWeb(proxy, req, client.res, request, connection, idleMs)
+        : forwardUpgrade(proxy, req, client.socket, client.head, request, connection, idleMs);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import HttpProxy from 'http-proxy';
+import type { EgressRequest, RequestKind } from '../egress-request.js';
+import { parseHostPort } from '../net/parse-host-port.js';
+import type { EgressContext } from '../proxy/egress-context.js';
+import { handleEgress } from '../proxy/handle-egress.js';
+import { answerClientError } from './answer-client-error.js';
+import { createForwardResponder } from './create-forward-responder.js';
+import type { ListenerOptions } from './listener-options.js';
+import { sanitizeRawTarget } from './sanitize-raw-target.js';
+import { stripHopHeaders } from './strip-hop-headers.js';
+import { readTransparentDestination, type TransparentOptions } from './transparent-options.js';
+
+function splitTarget(url: string | undefined): { originForm: string; path: string } | null {
+  if (url === undefined || !url.startsWith('/')) return null;
+  const query = url.indexOf('?');
+  return { originForm: url, path: query < 0 ? url : url.slice(0, query) };
+}
+
+/**
+ * Transparent HTTP: a redirected client speaks to egressgate as if it were the origin. The Host
+ * header names the destination; the original destination port (or DEST_PORT) is the port.
+ */
+export function createTransparentHttpListener(
+  ctx: EgressContext,
+  options: ListenerOptions,
+  transparent: TransparentOptions,
+): Server {
+  const proxy = HttpProxy.createProxyServer({ xfwd: false, changeOrigin: false, ws: true });
+  proxy.on('proxyRes', (proxyRes) => stripHopHeaders(proxyRes.headers, false));
+  proxy.on('error', () => undefined);
+
+  const toRequest = (
+    req: IncomingMessage,
+    kind: RequestKind,
+  ): { request: EgressRequest; valid: boolean; loop: boolean } => {
+    const socket = req.socket;
+    const destination = readTransparentDestination(socket, transparent);
+    const original = destination.originalDst;
+    const hostHeader = req.headers.host;
+    const fallbackPort = original?.port ?? transparent.destPort;
+    const target = hostHeader === undefined ? null : parseHostPort(hostHeader, fallbackPort);
+    const split = splitTarget(req.url);
+    const request: EgressRequest = {
+      id: ctx.newId(),
+      listener: 'transparent-http',
+      kind,
+      client: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+      host: target?.host ?? sanitizeRawTarget(hostHeader),
+      port: original?.port ?? target?.port ?? fallbackPort,
+      ...(split === null ? {} : { path: split.path }),
+      ...(hostHeader === undefined ? {} : { hostHeader }),
+      ...(original === null ? {} : { originalDst: original }),
+    };
+    return { request, valid: target !== null && split !== null, loop: destination.loop };
+  };
+
+  const server = createServer({
+    maxHeaderSize: options.maxHeaderBytes,
+    headersTimeout: options.headersTimeoutMs,
+    requestTimeout: 0,
+    requireHostHeader: false,
+    connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
+    keepAliveTimeout: 5_000,
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const { request, valid, loop } = toRequest(req, 'http');
+    const responder = createForwardResponder(proxy, req, { res }, options.idleMs);
+    void handleEgress(
+      ctx,
+      request,
+      req.socket,
+      responder,
+      !valid ? 'invalid_target' : loop ? 'loop' : undefined,
+    );
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const { request, valid, loop } = toRequest(req, 'upgrade');
+    const responder = createForwardResponder(proxy, req, { socket, head }, options.idleMs);
+    void handleEgress(ctx, request, socket, responder, !valid ? 'invalid_target' : loop ? 'loop' : undefined);
+  });
+  server.on('clientError', answerClientError);
+  return server;
+}

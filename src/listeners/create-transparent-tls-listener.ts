@@ -1,0 +1,76 @@
+import { createServer, isIP, type Server, type Socket } from 'node:net';
+import type { EgressRequest } from '../egress-request.js';
+import { parseClientHello, type HelloOk } from '../net/parse-client-hello.js';
+import { normalizeWireHost } from '../net/parse-host-port.js';
+import type { DenyReason } from '../policy/decision.js';
+import type { EgressContext } from '../proxy/egress-context.js';
+import { handleEgress } from '../proxy/handle-egress.js';
+import { createTlsResponder } from './create-tls-responder.js';
+import type { ListenerOptions } from './listener-options.js';
+import { readTransparentDestination, type TransparentOptions } from './transparent-options.js';
+
+function classifyHello(hello: HelloOk | null, loop: boolean): { host: string | null; denial?: DenyReason } {
+  if (hello === null) return { host: null, denial: 'not_tls' };
+  if (hello.sni === null) return { host: null, denial: 'no_sni' };
+  if (isIP(hello.sni.replace(/^\[(.*)\]$/, '$1')) !== 0) return { host: hello.sni, denial: 'ip_sni' };
+  const host = normalizeWireHost(hello.sni);
+  if (host === null) return { host: null, denial: 'invalid_target' };
+  return loop ? { host, denial: 'loop' } : { host };
+}
+
+/**
+ * Transparent TLS: reads the ClientHello (across segments and records), decides on its SNI, and
+ * replays exactly the bytes read to the upstream. TLS is never terminated or altered.
+ */
+export function createTransparentTlsListener(
+  ctx: EgressContext,
+  options: ListenerOptions,
+  transparent: TransparentOptions,
+): Server {
+  const onConnection = (socket: Socket): void => {
+    socket.on('error', () => socket.destroy());
+    const destination = readTransparentDestination(socket, transparent);
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const timer = setTimeout(() => socket.destroy(), options.helloTimeoutMs);
+
+    const finish = (hello: HelloOk | null): void => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.pause();
+      const bytes = Buffer.concat(chunks, received);
+      const { host, denial } = classifyHello(hello, destination.loop);
+      const original = destination.originalDst;
+      const request: EgressRequest = {
+        id: ctx.newId(),
+        listener: 'transparent-tls',
+        kind: 'tls',
+        client: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+        host: host ?? original?.address ?? '',
+        port: original?.port ?? transparent.destPort,
+        ...(hello?.sni == null ? {} : { sni: hello.sni }),
+        ...(original === null ? {} : { originalDst: original }),
+        ...(hello?.ech === true ? { ech: true } : {}),
+      };
+      void handleEgress(ctx, request, socket, createTlsResponder(socket, bytes, options.idleMs), denial);
+    };
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      received += chunk.length;
+      const result = parseClientHello(chunks.length === 1 ? chunk : Buffer.concat(chunks, received), {
+        maxHelloBytes: options.maxHelloBytes,
+      });
+      if (result.status === 'ok') finish(result);
+      else if (result.status === 'invalid') finish(null);
+    };
+    // A client that gives up mid-hello has asked for nothing: no decision to log.
+    const onEnd = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+    };
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+  };
+  return createServer({ allowHalfOpen: true, noDelay: true, keepAlive: true }, onConnection);
+}
