@@ -42,8 +42,8 @@ export function isOriginalDestinationAvailable(): boolean {
  * A connection that reached us directly has, once conntrack is active, our own address as its
  * "original" destination; that is reported as null too, since dialing it would loop back here.
  *
- * IPv4 connections accepted on a dual-stack IPv6 socket cannot be looked up (the kernel keys
- * the NAT record by IPv4 tuple, the socket is AF_INET6): listen on 0.0.0.0 for IPv4.
+ * IPv4 clients of a dual-stack listener ("::") show up as ::ffff:a.b.c.d; their NAT record is an
+ * IPv4 one, so those are asked with SOL_IP even though the socket is AF_INET6.
  */
 export function readOriginalDestination(socket: net.Socket): SocketAddress | null {
   const addon = loadOriginalDstAddon();

@@ -1,6 +1,7 @@
 /**
  * Runs inside a network namespace created by original-destination.test.ts (unshare --net), as
- * root: adds REDIRECT rules for 192.0.2.1:443 and [2001:db8::1]:443 to local listeners, connects,
+ * root: adds REDIRECT rules for 192.0.2.1:443, [2001:db8::1]:443 and 192.0.2.2:443 (to a dual-stack
+ * listener) to local listeners, connects,
  * and prints one JSON line with what readOriginalDestination saw on each accepted socket.
  */
 import { execFileSync } from 'node:child_process';
@@ -36,6 +37,7 @@ function probe(server: net.Server, host: string, port: number): Promise<unknown>
 
 const v4 = await listen('0.0.0.0');
 const v6 = await listen('::1');
+const dual = await listen('::');
 const iptables = (cmd: string, dst: string, port: number): void => {
   execFileSync(cmd, [
     '-t',
@@ -56,13 +58,17 @@ const iptables = (cmd: string, dst: string, port: number): void => {
 };
 iptables('iptables', '192.0.2.1', portOf(v4));
 iptables('ip6tables', '2001:db8::1', portOf(v6));
+iptables('iptables', '192.0.2.2', portOf(dual));
 
 const result = {
   redirectedV4: await probe(v4, '192.0.2.1', 443),
   redirectedV6: await probe(v6, '2001:db8::1', 443),
+  redirectedV4ToDualStack: await probe(dual, '192.0.2.2', 443),
   directV4: await probe(v4, '127.0.0.1', portOf(v4)),
+  directV4ToDualStack: await probe(dual, '127.0.0.1', portOf(dual)),
   directV6: await probe(v6, '::1', portOf(v6)),
 };
 process.stdout.write(JSON.stringify(result) + '\n');
 v4.close();
 v6.close();
+dual.close();

@@ -103,10 +103,11 @@ describe.skipIf(!canCompile)('the SO_ORIGINAL_DST addon', () => {
 describe.skipIf(!canCompile || !canNetns)(
   'readOriginalDestination behind iptables REDIRECT (network namespace)',
   () => {
-    it('returns the pre-NAT destination for IPv4 and IPv6, null for direct connections', () => {
+    it('returns the pre-NAT destination for IPv4, IPv6 and IPv4 on a dual-stack listener; null for direct connections', () => {
       const setup = [
         'ip link set lo up',
         'ip addr add 192.0.2.1/32 dev lo',
+        'ip addr add 192.0.2.2/32 dev lo',
         'ip -6 addr add 2001:db8::1/128 dev lo nodad',
         `exec "${process.execPath}" --import tsx test/net/original-destination-netns-child.ts`,
       ].join(' && ');
@@ -119,7 +120,9 @@ describe.skipIf(!canCompile || !canNetns)(
       expect(JSON.parse(run.stdout)).toEqual({
         redirectedV4: { address: '192.0.2.1', port: 443 },
         redirectedV6: { address: '2001:db8::1', port: 443 },
+        redirectedV4ToDualStack: { address: '192.0.2.2', port: 443 },
         directV4: null,
+        directV4ToDualStack: null,
         directV6: null,
       });
     });
