@@ -32,5 +32,5 @@ export class DeniedDestinationsCounter {
 
 function splitKey(key: string): { host: string; port: string } {
   const space = key.indexOf(' ');
-  return { port: key.slice(0, space), host: key.slice(space + 1) };
+  return { host: key.slice(space + 1), port: key.slice(0, space) };
 }

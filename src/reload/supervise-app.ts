@@ -20,7 +20,7 @@ export interface SuperviseOptions {
   /** Directories of the config file and the profiles; empty = reload on SIGHUP only. */
   readonly watchDirs: readonly string[];
   readonly debounceMs?: number;
-  /** Only when app.reloadPolicy does not count egressgate_policy_reloads_total itself. */
+  /** Where egressgate_policy_reloads_total is counted (the app's metrics). */
   readonly metrics?: Pick<Metrics, 'policyReloads'>;
   readonly signals?: SignalTarget;
 }
