@@ -5,7 +5,7 @@ const REC = '002 Connectivity recommendations';
 const DAILY = '002 Required endpoint daily access';
 
 /** 002's Microsoft Update bullets, each on the port its scheme implies (http:// 80, https:// 443). */
-const microsoftUpdate: readonly DocumentRow[] = [
+const microsoftUpdateBullets: readonly (readonly [string, string, number])[] = [
   ['http://windowsupdate.microsoft.com', 'windowsupdate.microsoft.com', 80],
   ['http://*.windowsupdate.microsoft.com', '*.windowsupdate.microsoft.com', 80],
   ['https://*.windowsupdate.microsoft.com', '*.windowsupdate.microsoft.com', 443],
@@ -20,14 +20,15 @@ const microsoftUpdate: readonly DocumentRow[] = [
   ['http://go.microsoft.com', 'go.microsoft.com', 80],
   ['http://dl.delivery.mp.microsoft.com', 'dl.delivery.mp.microsoft.com', 80],
   ['https://dl.delivery.mp.microsoft.com', 'dl.delivery.mp.microsoft.com', 443],
-].map(([entry, name, port]) => ({
-  entry: `${MU} | ${entry as string}`,
-  names: [name as string],
-  ports: [port as number],
+];
+const microsoftUpdate: readonly DocumentRow[] = microsoftUpdateBullets.map(([entry, name, port]) => ({
+  entry: `${MU} | ${entry}`,
+  names: [name],
+  ports: [port],
 }));
 
 /** 002 "Connectivity recommendations": Description | URL | Port. */
-const recommendations: readonly DocumentRow[] = [
+const recommendationRows: readonly (readonly [string, string, string])[] = [
   ['Azure portal URL for proxy bypass', '*.aadcdn.microsoftonline-p.com', '80,443'],
   ['Azure portal URL for proxy bypass', '*.aka.ms', '80,443'],
   ['Azure portal URL for proxy bypass', '*.applicationinsights.io', '80,443'],
@@ -59,7 +60,8 @@ const recommendations: readonly DocumentRow[] = [
   ['PowerShell Gallery central repository', '*.powershellgallery.com', '80,443'],
   ['Web-hosting platform that supports multiple technologies', '*.azurewebsites.net', '443'],
   ['Content Delivery Network (CDN) downloads', '*.msecnd.net', '443'],
-].map(([description, url, ports]) => ({
+];
+const recommendations: readonly DocumentRow[] = recommendationRows.map(([description, url, ports]) => ({
   entry: `${REC} | ${description} | ${url} | ${ports}`,
   names: [url.startsWith('git://') ? '<git>' : url.replace(/\/.*$/, '')],
   ports: ports.split(',').map(Number),
