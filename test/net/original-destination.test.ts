@@ -24,7 +24,8 @@ const canNetns =
   has('iptables') &&
   has('ip6tables') &&
   has('ip') &&
-  spawnSync('unshare', ['--net', 'true']).status === 0;
+  spawnSync('unshare', ['--net', 'sh', '-c', 'iptables -t nat -n -L OUTPUT && ip6tables -t nat -n -L OUTPUT'])
+    .status === 0;
 
 beforeAll(() => {
   // The package's prepare step builds the addon; build it here when a fresh checkout skipped it.
