@@ -16,8 +16,9 @@ const noop = (): void => undefined;
  * Answers a denial the way the client group's firewall would:
  *  - `forbidden`: the listener's own answer (403 with Proxy-Status, or a TLS access_denied alert);
  *  - `reset`: a TCP RST, what a firewall that rejects actively sends;
- *  - `drop`: nothing at all. The socket is paused so nothing beyond what the listener needed is
- *    read, and it stays open until the client gives up or `holdMs` passes. This is how most
+ *  - `drop`: nothing at all. The socket is paused, so nothing the client sends next is parsed and
+ *    at most one stream buffer of it is read (the rest waits in the kernel), and it stays open
+ *    until the client gives up or `holdMs` passes. This is how most
  *    datacenter firewalls behave, and why clients there fail only after their own connect or
  *    identity timeouts (the documents' "60 s with 3 retries").
  */
