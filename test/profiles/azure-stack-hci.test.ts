@@ -55,6 +55,15 @@ describe('azure-stack-hci specifics', () => {
   const load = (parameters: Record<string, string>) =>
     loadPolicy({ dir: 'policies', profiles: ['azure-stack-hci'], parameters });
 
+  it('names the required daily-access entry, not a broad recommendation, when both allow', async () => {
+    const policy = await load({});
+    expect(decide(policy, { host: 'management.azure.com', port: 443 }, 'enforce')).toMatchObject({
+      verdict: 'allow',
+      profile: 'azure-stack-hci',
+      rule: 'daily-arm',
+    });
+  });
+
   it('opens git (TCP 9418) to no host unless git_hosts names one', async () => {
     const policy = await load({});
     expect(decide(policy, { host: 'github.com', port: 9418 }, 'enforce')).toMatchObject({
