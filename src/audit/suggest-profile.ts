@@ -174,11 +174,14 @@ export function suggestRules(
 
 /** The suggested rules as a complete profile file, loadable by the policy loader. */
 export function renderProfileYaml(name: string, rules: readonly SuggestedRule[], source: string): string {
-  const doc = new Document({
-    name,
-    description: `Destinations refused in the audited traffic (${source}); review each rule before use`,
-    rules: rules.map((r) => ({ ...r })),
-  });
+  const doc = new Document(
+    {
+      name,
+      description: `Destinations refused in the audited traffic (${source}); review each rule before use`,
+      rules: rules.map((r) => ({ ...r })),
+    },
+    { aliasDuplicateObjects: false },
+  );
   doc.commentBefore =
     ' Suggested by egressgate audit. Every rule below was inferred from refused traffic, not from a\n' +
     ' vendor document: confirm each destination is needed before adding it to a profile.';

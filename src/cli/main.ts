@@ -6,6 +6,7 @@ import { createLintCommand } from './lint-command.js';
 import { createProfilesCommand } from './profiles-command.js';
 import { readPackageVersion } from './read-package-version.js';
 import { createServeCommand } from './serve-command.js';
+import { createServicetagsCommand } from './servicetags-command.js';
 
 // Each subcommand lives in its own file and is registered here.
 const program = new Command('egressgate')
@@ -18,6 +19,7 @@ program.addCommand(createCheckCommand());
 program.addCommand(createProfilesCommand());
 program.addCommand(createLintCommand());
 program.addCommand(createAuditCommand());
+program.addCommand(createServicetagsCommand());
 program.addCommand(createServeCommand());
 
 // Usage errors anywhere in the tree must exit 2, not commander's default 1 (1 means "denied").
