@@ -85,6 +85,11 @@ export function createServeCommand(): Command {
     .option('--admin <addr:port>', 'admin server with /metrics, /healthz, /readyz (default 127.0.0.1:9090)')
     .option('--mode <mode>', 'enforce | report')
     .option(
+      '--deny-style <style>',
+      'how denials look: forbidden (403 / TLS alert) | reset (TCP RST) | drop (silence)',
+    )
+    .option('--latency <ms>', 'lab: delay every allowed connection by MS before dialing')
+    .option(
       '--connect-to <h1:p1:h2:p2>',
       "connect to h2:p2 instead of h1:p1 (curl's syntax; repeatable)",
       collectList,

@@ -11,6 +11,8 @@ export interface ServeFlags {
   readonly transparentHttp?: readonly string[];
   readonly admin?: string;
   readonly mode?: string;
+  readonly denyStyle?: string;
+  readonly latency?: string;
   readonly connectTo?: readonly string[];
   readonly upstreamProxy?: string;
   readonly allowClient?: readonly string[];
@@ -25,6 +27,12 @@ export function mergeServeFlags(file: ServeConfig, flags: ServeFlags): ServeConf
   if (flags.mode !== undefined && flags.mode !== 'enforce' && flags.mode !== 'report') {
     throw new ConfigError(`--mode must be enforce or report, not "${flags.mode}"`);
   }
+  if (flags.denyStyle !== undefined && !['forbidden', 'reset', 'drop'].includes(flags.denyStyle)) {
+    throw new ConfigError(`--deny-style must be forbidden, reset or drop, not "${flags.denyStyle}"`);
+  }
+  if (flags.latency !== undefined && !/^[0-9]{1,7}$/.test(flags.latency)) {
+    throw new ConfigError(`--latency must be a whole number of milliseconds, not "${flags.latency}"`);
+  }
   const overrides: Record<string, unknown> = {
     profiles: nonEmpty(flags.profile),
     policies: flags.policies,
@@ -33,6 +41,8 @@ export function mergeServeFlags(file: ServeConfig, flags: ServeFlags): ServeConf
     transparentHttp: nonEmpty(flags.transparentHttp),
     admin: flags.admin,
     mode: flags.mode,
+    denyStyle: flags.denyStyle,
+    latencyMs: flags.latency === undefined ? undefined : Number(flags.latency),
     connectTo: nonEmpty(flags.connectTo),
     upstreamProxy: flags.upstreamProxy,
     allowClients: nonEmpty(flags.allowClient),
