@@ -1,14 +1,20 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { allOnValuesFile, chartDir } from './chart-paths.js';
 import { createDockerignoreFilter } from './dockerignore-filter.js';
 import { emulateImage } from './emulate-image.js';
 import type { EmulatedImage } from './emulate-image.js';
+import { ensureHelm } from './ensure-helm.js';
 import { findStage, parseDockerfile } from './parse-dockerfile.js';
+import { dig, pick, renderChart } from './render-chart.js';
+import { startImageServe } from './start-image-serve.js';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -66,24 +72,28 @@ describe('Dockerfile', () => {
 describe('Dockerfile runtime stage, emulated without a Docker engine', () => {
   let workDir: string;
   let image: EmulatedImage;
+  let helm: string;
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'egressgate-image-'));
-    image = await emulateImage(repoRoot, workDir);
+    [image, helm] = await Promise.all([emulateImage(repoRoot, workDir), ensureHelm()]);
   }, 300_000);
 
   afterAll(() => {
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  async function runEntrypoint(args: string[]): Promise<{ stdout: string; stderr: string }> {
-    // Only the image's own files: PATH has the emulated /usr/local/bin and node, cwd is outside the checkout.
-    const env = {
+  // Only the image's own files: PATH has the emulated /usr/local/bin and node, cwd is outside the checkout.
+  function imageEnv(): Record<string, string> {
+    return {
       PATH: `${image.binDir}:${dirname(process.execPath)}:/usr/bin:/bin`,
       ...image.env,
       HOME: join(workDir, 'home'),
     };
-    return execFileAsync('egressgate', args, { cwd: workDir, env, timeout: 60_000 });
+  }
+
+  async function runEntrypoint(args: string[]): Promise<{ stdout: string; stderr: string }> {
+    return execFileAsync('egressgate', args, { cwd: workDir, env: imageEnv(), timeout: 60_000 });
   }
 
   it('has an executable egressgate on PATH that prints the package version', async () => {
@@ -126,4 +136,113 @@ describe('Dockerfile runtime stage, emulated without a Docker engine', () => {
     expect(names.filter((n) => lock.packages[n]?.dev)).toEqual([]);
     expect(names).not.toContain('node_modules/typescript');
   });
+
+  /**
+   * Writes the chart's rendered config with the image's paths mapped onto the emulation: /app/policies
+   * (shipped) and /etc/egressgate/policies (the chart's custom profiles) become one directory, which
+   * is also what the config can express until it accepts the chart's list of policy directories.
+   */
+  async function writeChartConfig(
+    name: string,
+    opts: { valuesFiles?: string[]; set?: string[] },
+  ): Promise<string> {
+    const objects = await renderChart(helm, chartDir, opts);
+    const config = parse(
+      String(dig(pick(objects, 'ConfigMap', 'gw-egressgate'), 'data', 'config.yaml')),
+    ) as Record<string, unknown>;
+    const policies = join(workDir, `${name}-policies`);
+    mkdirSync(policies);
+    for (const dir of [config.policies].flat()) {
+      if (dir === '/app/policies') cpSync(join(image.appDir, 'policies'), policies, { recursive: true });
+      else if (dir === '/etc/egressgate/policies') {
+        const custom = dig(pick(objects, 'ConfigMap', '-policies'), 'data') as Record<string, string>;
+        for (const [file, text] of Object.entries(custom)) writeFileSync(join(policies, file), text);
+      } else throw new Error(`config.policies names ${String(dir)}, which the image does not have`);
+    }
+    const file = join(workDir, `${name}.yaml`);
+    writeFileSync(file, stringify({ ...config, policies }));
+    return file;
+  }
+
+  // The chart's ports are fixed (0.0.0.0:3128 ...); tests bind loopback port 0 through the flags that override them.
+  const loopbackFlags = (): string[] => [
+    ...['--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0'],
+    ...['--transparent-tls', '127.0.0.1:0=443', '--transparent-http', '127.0.0.1:0=80'],
+  ];
+
+  it("serves the chart's config: ready, denies by policy, exports the charted metrics, drains on SIGTERM", async () => {
+    const config = await writeChartConfig('default', { set: ['transparent.enabled=true'] });
+    const serve = await startImageServe(['serve', '--config', config, ...loopbackFlags()], {
+      cwd: workDir,
+      env: imageEnv(),
+    });
+    try {
+      const admin = `http://127.0.0.1:${serve.adminPort}`;
+      expect((await fetch(`${admin}/healthz`)).status).toBe(200);
+      expect((await fetch(`${admin}/readyz`)).status).toBe(200);
+      expect(await connectStatus(serve.proxyPort, 'example.com:443')).toMatch(/^HTTP\/1\.1 403 /);
+      const decision = await serve.waitForLine((l) => l.msg === 'decision');
+      expect(decision).toMatchObject({
+        decision: 'deny',
+        host: 'example.com',
+        port: 443,
+        reason: 'no_matching_rule',
+      });
+      const metrics = await (await fetch(`${admin}/metrics`)).text();
+      for (const name of chartedMetrics) expect(metrics, name).toContain(`# TYPE ${name} `);
+      expect(metrics).toMatch(/egressgate_decisions_total\{[^}]*decision="deny"[^}]*\} 1/);
+    } finally {
+      serve.child.kill('SIGTERM');
+    }
+    expect(await serve.exited).toBe(0);
+  });
+
+  it('starts with the all-options config (custom profiles, client groups with proxy users, transparent listeners)', async () => {
+    const config = await writeChartConfig('all-on', { valuesFiles: [allOnValuesFile] });
+    const env = { ...imageEnv(), EGRESSGATE_PROXY_PASSWORD_ARC: 'not-a-secret' };
+    const serve = await startImageServe(['serve', '--config', config, ...loopbackFlags()], {
+      cwd: workDir,
+      env,
+    });
+    try {
+      expect((await fetch(`http://127.0.0.1:${serve.adminPort}/readyz`)).status).toBe(200);
+    } finally {
+      serve.child.kill('SIGTERM');
+    }
+    expect(await serve.exited).toBe(0);
+  });
 });
+
+/** The metric names the chart's dashboard and alerts query (test/deploy/helm-chart-traffic.test.ts checks they do). */
+const chartedMetrics = [
+  'egressgate_decisions_total',
+  'egressgate_active_connections',
+  'egressgate_bytes_total',
+  'egressgate_upstream_connect_seconds',
+  'egressgate_dial_errors_total',
+  'egressgate_policy_reloads_total',
+  'egressgate_policy_info',
+  'egressgate_denied_destinations_total',
+];
+
+/** Sends a CONNECT through the proxy and returns the response's status line. */
+function connectStatus(port: number, target: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () =>
+      socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`),
+    );
+    let data = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      data += d;
+      const end = data.indexOf('\r\n');
+      if (end === -1) return;
+      socket.destroy();
+      resolve(data.slice(0, end));
+    });
+    socket.on('error', reject);
+    socket.on('close', () =>
+      reject(new Error(`proxy closed without a status line: ${JSON.stringify(data)}`)),
+    );
+  });
+}

@@ -147,7 +147,7 @@ describe('helm chart egressgate', () => {
       String(dig(pick(allOn, 'ConfigMap', 'gw-egressgate'), 'data', 'config.yaml')),
     ) as Record<string, unknown>;
     expect(config.clientGroups).toEqual(dig(values, 'config', 'clientGroups'));
-    expect(config.parameters).toEqual({ region: 'eastus' });
+    expect(config.parameters).toEqual({ cloud: 'public', ntp_servers: ['time.contoso.example'] });
     expect(config.denyStyle).toBe('reset');
     expect(config.transparentTls).toEqual(['0.0.0.0:15001=443']);
     expect(config.transparentHttp).toEqual(['0.0.0.0:15002=80']);

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+
+export interface ImageServe {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly proxyPort: number;
+  readonly adminPort: number;
+  /** Resolves with the first JSON log line on stdout that matches (log lines may trail the response). */
+  waitForLine(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  readonly exited: Promise<number | string>;
+}
+
+/**
+ * Starts the emulated image's entrypoint (`egressgate serve ...`) and resolves once it has printed
+ * the addresses it listens on; rejects with its stderr if it exits first.
+ */
+export function startImageServe(
+  args: readonly string[],
+  options: { cwd: string; env: Readonly<Record<string, string>> },
+): Promise<ImageServe> {
+  const child = spawn('egressgate', [...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const lines: Record<string, unknown>[] = [];
+  const waiters = new Set<{
+    match: (l: Record<string, unknown>) => boolean;
+    resolve: (l: Record<string, unknown>) => void;
+  }>();
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    for (let nl = out.indexOf('\n'); nl !== -1; nl = out.indexOf('\n')) {
+      const text = out.slice(0, nl);
+      out = out.slice(nl + 1);
+      if (!text.startsWith('{')) continue;
+      const line = JSON.parse(text) as Record<string, unknown>;
+      lines.push(line);
+      for (const w of waiters) {
+        if (!w.match(line)) continue;
+        waiters.delete(w);
+        w.resolve(line);
+      }
+    }
+  });
+  const waitForLine = (match: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> => {
+    const found = lines.find(match);
+    return found ? Promise.resolve(found) : new Promise((resolve) => waiters.add({ match, resolve }));
+  };
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+      const proxy = /proxy on [^\s,]+:(\d+)/.exec(err)?.[1];
+      const admin = /admin on [^\s,]+:(\d+)/.exec(err)?.[1];
+      if (proxy === undefined || admin === undefined) return;
+      resolve({ child, proxyPort: Number(proxy), adminPort: Number(admin), waitForLine, exited });
+    });
+    void exited.then((code) =>
+      reject(new Error(`egressgate serve exited (${code}) before listening: ${err}`)),
+    );
+  });
+}
