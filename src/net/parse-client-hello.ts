@@ -39,7 +39,7 @@ export interface HelloInvalid {
 export type ClientHelloResult = HelloIncomplete | HelloOk | HelloInvalid;
 
 export interface ParseClientHelloOptions {
-  /** Largest accepted handshake message (header included). Default MAX_HELLO_BYTES. */
+  /** Largest accepted handshake message (header included). Default, and fallback for a non-positive or non-integer value: MAX_HELLO_BYTES. */
   readonly maxHelloBytes?: number;
 }
 
@@ -71,7 +71,10 @@ const TOO_LARGE: HelloInvalid = Object.freeze({ status: 'invalid', reason: 'too_
  * as too_large so a peer cannot make the gateway buffer without limit with tiny records.
  */
 export function parseClientHello(buf: Buffer, options?: ParseClientHelloOptions): ClientHelloResult {
-  const maxHello = options?.maxHelloBytes ?? MAX_HELLO_BYTES;
+  const requested = options?.maxHelloBytes;
+  // A NaN or negative bound would disable the limit; never let a bad option do that.
+  const maxHello =
+    requested !== undefined && Number.isSafeInteger(requested) && requested > 0 ? requested : MAX_HELLO_BYTES;
   const maxRecordBytes = 2 * maxHello;
   let pos = 0;
   let records = 0;

@@ -134,6 +134,14 @@ describe('parseClientHello: rejects', () => {
     expect(small).toEqual({ status: 'invalid', reason: 'too_large' });
   });
 
+  it('falls back to the 64 KiB bound when the option is not a positive integer', () => {
+    const big = toRecords(buildHandshake({ sni: 'a.example', padBodyTo: MAX_HELLO_BYTES }));
+    for (const maxHelloBytes of [NaN, -1, 0, Infinity, 1.5]) {
+      expect(parseClientHello(big, { maxHelloBytes })).toEqual({ status: 'invalid', reason: 'too_large' });
+      expect(parseClientHello(buildClientHello({ sni: 'a.example' }), { maxHelloBytes }).status).toBe('ok');
+    }
+  });
+
   it('framing that needs more than twice the hello bound as too_large', () => {
     const buf = toRecords(buildHandshake({ sni: 'a.example', padBodyTo: 400 }), [1]);
     expect(parseClientHello(buf, { maxHelloBytes: 1000 })).toEqual({
