@@ -10,6 +10,7 @@ import { createTransparentTlsListener } from './listeners/create-transparent-tls
 import type { ListenerOptions } from './listeners/listener-options.js';
 import { addDialLatency } from './lab/add-dial-latency.js';
 import { createDialer, systemResolver, type Resolver } from './net/create-dialer.js';
+import { readOriginalDestination } from './net/original-destination.js';
 import { createAdminServer, type AdminServer } from './observe/create-admin-server.js';
 import { createMetrics, type Metrics } from './observe/create-metrics.js';
 import { createRecorder } from './observe/create-recorder.js';
@@ -107,7 +108,7 @@ export function createApp(deps: AppDeps): App {
     passwords: deps.passwords ?? new Map(),
   };
   const transparent = {
-    readOriginalDestination: deps.readOriginalDestination ?? (() => null),
+    readOriginalDestination: deps.readOriginalDestination ?? readOriginalDestination,
     isOwnAddress: createOwnAddressTest(() => bound),
   };
 

@@ -21,7 +21,7 @@ export function parseConfigText(text: string, file: string): ServeConfig {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
-    const line = first.linePos?.[0].line ?? null;
+    const line = first.linePos?.[0].line ?? lineCounter.linePos(first.pos[0]).line;
     throw new ConfigError(`YAML syntax: ${first.message.split('\n')[0]}`, { file, line });
   }
   const data: unknown = doc.toJS() ?? {};
@@ -29,7 +29,10 @@ export function parseConfigText(text: string, file: string): ServeConfig {
   if (!validate(data)) {
     const err = pickError(validate.errors ?? []);
     const path = toPath(err.instancePath);
-    throw new ConfigError(describe(err, path), { file, line: locate(doc, lineCounter, path) });
+    // An unknown key is best shown at the key itself, not at the object holding it.
+    const extra = (err.params as { additionalProperty?: string }).additionalProperty;
+    const at = extra === undefined ? path : [...path, extra];
+    throw new ConfigError(describe(err, path), { file, line: locate(doc, lineCounter, at) });
   }
   return data as ServeConfig;
 }

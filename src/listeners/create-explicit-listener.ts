@@ -1,18 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import HttpProxy from 'http-proxy';
 import type { EgressRequest, RequestKind } from '../egress-request.js';
 import { parseConnectTarget } from '../net/parse-connect-target.js';
 import type { EgressContext } from '../proxy/egress-context.js';
 import { handleEgress } from '../proxy/handle-egress.js';
 import { answerClientError } from './answer-client-error.js';
 import { createConnectResponder } from './create-connect-responder.js';
+import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
 import type { ListenerOptions } from './listener-options.js';
 import { readAbsoluteTarget } from './read-absolute-target.js';
 import { readProxyUser } from './read-proxy-user.js';
 import { sanitizeRawTarget } from './sanitize-raw-target.js';
-import { stripHopHeaders } from './strip-hop-headers.js';
 import { writeRawResponse } from './write-raw-response.js';
 
 const originFormBody =
@@ -40,10 +39,7 @@ function baseRequest(
  * else is served here (no admin API, no origin-form requests).
  */
 export function createExplicitListener(ctx: EgressContext, options: ListenerOptions): Server {
-  const proxy = HttpProxy.createProxyServer({ xfwd: false, changeOrigin: false, ws: true });
-  proxy.on('proxyRes', (proxyRes) => stripHopHeaders(proxyRes.headers, false));
-  // Errors reach the per-request callbacks; this keeps a stray one from becoming an uncaught 'error'.
-  proxy.on('error', () => undefined);
+  const proxy = createForwardProxy();
 
   const server = createServer({
     maxHeaderSize: options.maxHeaderBytes,

@@ -40,7 +40,6 @@ function forwardWeb(
       resolve(reason ?? (res.writableFinished ? 'upstream_closed' : 'client_closed'));
     });
   });
-  stripHopHeaders(req.headers, false);
   const agent = new SingleSocketAgent(connection.socket);
   proxy.web(req, res, { target: targetUrl(request), agent, proxyTimeout: idleMs }, (err) => {
     reason ??= 'error';

@@ -1,15 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import HttpProxy from 'http-proxy';
 import type { EgressRequest, RequestKind } from '../egress-request.js';
 import { parseHostPort } from '../net/parse-host-port.js';
 import type { EgressContext } from '../proxy/egress-context.js';
 import { handleEgress } from '../proxy/handle-egress.js';
 import { answerClientError } from './answer-client-error.js';
+import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
 import type { ListenerOptions } from './listener-options.js';
 import { sanitizeRawTarget } from './sanitize-raw-target.js';
-import { stripHopHeaders } from './strip-hop-headers.js';
 import { readTransparentDestination, type TransparentOptions } from './transparent-options.js';
 
 function splitTarget(url: string | undefined): { originForm: string; path: string } | null {
@@ -27,9 +26,7 @@ export function createTransparentHttpListener(
   options: ListenerOptions,
   transparent: TransparentOptions,
 ): Server {
-  const proxy = HttpProxy.createProxyServer({ xfwd: false, changeOrigin: false, ws: true });
-  proxy.on('proxyRes', (proxyRes) => stripHopHeaders(proxyRes.headers, false));
-  proxy.on('error', () => undefined);
+  const proxy = createForwardProxy();
 
   const toRequest = (
     req: IncomingMessage,

@@ -12,15 +12,19 @@ const hopByHop = [
 ];
 
 /**
- * Removes hop-by-hop fields (RFC 9110 §7.6.1) and everything the Connection field names. A
- * websocket upgrade keeps `Connection: Upgrade` and `Upgrade`: they are what is being forwarded.
+ * Hop-by-hop fields (RFC 9110 §7.6.1) and everything the Connection field names. A websocket
+ * upgrade keeps `Connection` and `Upgrade`: they are what is being forwarded.
  */
-export function stripHopHeaders(headers: IncomingHttpHeaders, keepUpgrade: boolean): void {
+export function hopHeaderNames(headers: IncomingHttpHeaders, keepUpgrade: boolean): string[] {
   const connection = headers.connection;
   const named = typeof connection === 'string' ? connection.toLowerCase().split(',') : [];
-  for (const name of [...hopByHop, ...named.map((n) => n.trim())]) {
-    if (name === '' || (keepUpgrade && (name === 'upgrade' || name === 'connection'))) continue;
-    delete headers[name];
-  }
+  return [...hopByHop, ...named.map((n) => n.trim())].filter(
+    (name) => name !== '' && !(keepUpgrade && (name === 'upgrade' || name === 'connection')),
+  );
+}
+
+/** Removes the hop-by-hop fields from a header object in place. */
+export function stripHopHeaders(headers: IncomingHttpHeaders, keepUpgrade: boolean): void {
+  for (const name of hopHeaderNames(headers, keepUpgrade)) delete headers[name];
   if (keepUpgrade) headers.connection = 'Upgrade';
 }

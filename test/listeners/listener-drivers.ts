@@ -1,0 +1,116 @@
+import type { ListenerName } from '../../src/egress-request.js';
+import { runCommand } from '../support/run-command.js';
+import type { TestApp } from '../support/start-test-app.js';
+
+/** What a test needs to reach one listener with a real client (curl). */
+export interface ListenerDriver {
+  readonly name: ListenerName;
+  readonly kind: 'connect' | 'tls' | 'http';
+  /** The name the policy allows on this listener, and one it does not. */
+  readonly allowedHost: string;
+  readonly deniedHost: string;
+  /** Runs curl against an allowed target; resolves with the response body. */
+  sendAllowed(gate: TestApp, caFile: string, path?: string): Promise<string>;
+  /** Runs curl against a denied target; resolves with how the client saw the refusal. */
+  sendDenied(gate: TestApp, caFile: string): Promise<string>;
+}
+
+const explicit: ListenerDriver = {
+  name: 'explicit',
+  kind: 'connect',
+  allowedHost: 'allowed.example.test',
+  deniedHost: 'denied.example.test',
+  async sendAllowed(gate, caFile, path = '/') {
+    const proxy = `http://127.0.0.1:${gate.addresses.listen.port}`;
+    return (
+      await runCommand('curl', [
+        '-sS',
+        '-x',
+        proxy,
+        '--cacert',
+        caFile,
+        `https://allowed.example.test${path}`,
+      ])
+    ).stdout;
+  },
+  async sendDenied(gate, caFile) {
+    const proxy = `http://127.0.0.1:${gate.addresses.listen.port}`;
+    const r = await runCommand('curl', [
+      '-sS',
+      '-x',
+      proxy,
+      '--cacert',
+      caFile,
+      'https://denied.example.test/',
+    ]);
+    return r.stderr;
+  },
+};
+
+function transparentTlsPort(gate: TestApp): number {
+  const address = gate.addresses.transparentTls[0];
+  if (address === undefined) throw new Error('no transparent TLS listener');
+  return address.port;
+}
+
+function transparentHttpPort(gate: TestApp): number {
+  const address = gate.addresses.transparentHttp[0];
+  if (address === undefined) throw new Error('no transparent HTTP listener');
+  return address.port;
+}
+
+// curl --connect-to stands in for the iptables REDIRECT: the client speaks to the listener as if
+// it were the origin.
+const transparentTls: ListenerDriver = {
+  name: 'transparent-tls',
+  kind: 'tls',
+  allowedHost: 'allowed.example.test',
+  deniedHost: 'denied.example.test',
+  async sendAllowed(gate, caFile, path = '/') {
+    const map = `allowed.example.test:443:127.0.0.1:${transparentTlsPort(gate)}`;
+    return (
+      await runCommand('curl', [
+        '-sS',
+        '--connect-to',
+        map,
+        '--cacert',
+        caFile,
+        `https://allowed.example.test${path}`,
+      ])
+    ).stdout;
+  },
+  async sendDenied(gate, caFile) {
+    const map = `denied.example.test:443:127.0.0.1:${transparentTlsPort(gate)}`;
+    return (
+      await runCommand('curl', [
+        '-sS',
+        '--connect-to',
+        map,
+        '--cacert',
+        caFile,
+        'https://denied.example.test/',
+      ])
+    ).stderr;
+  },
+};
+
+const transparentHttp: ListenerDriver = {
+  name: 'transparent-http',
+  kind: 'http',
+  allowedHost: 'plain.example.test',
+  deniedHost: 'denied.example.test',
+  async sendAllowed(gate, _caFile, path = '/') {
+    const map = `plain.example.test:80:127.0.0.1:${transparentHttpPort(gate)}`;
+    return (
+      await runCommand('curl', ['-sS', '--connect-to', map, `http://plain.example.test/allowed${path}`])
+    ).stdout;
+  },
+  async sendDenied(gate) {
+    const map = `denied.example.test:80:127.0.0.1:${transparentHttpPort(gate)}`;
+    return (
+      await runCommand('curl', ['-sS', '-i', '--connect-to', map, 'http://denied.example.test/allowed/'])
+    ).stdout;
+  },
+};
+
+export const listenerDrivers: readonly ListenerDriver[] = [explicit, transparentTls, transparentHttp];

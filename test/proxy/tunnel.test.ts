@@ -1,0 +1,130 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import type { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { testCa } from '../support/make-certs.js';
+import { startTestApp, type TestApp } from '../support/start-test-app.js';
+import { startHttpsUpstream, startTcpUpstream, type Upstream } from '../support/start-upstream.js';
+
+const MiB = 1024 * 1024;
+const block = randomBytes(MiB);
+
+let bulk: Upstream;
+let halfClose: Upstream;
+let wss: Upstream;
+let gate: TestApp;
+
+beforeAll(async () => {
+  // Sends 100 MiB and closes; hashes whatever it receives and answers with the digest on end.
+  bulk = await startTcpUpstream((socket) => {
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < 100) {
+        sent++;
+        if (!socket.write(block)) {
+          socket.once('drain', pump);
+          return;
+        }
+      }
+      socket.end();
+    };
+    pump();
+  });
+  // Half-close: answers only after the client has finished sending, on the same connection.
+  halfClose = await startTcpUpstream((socket) => {
+    const hash = createHash('sha256');
+    socket.on('data', (c: Buffer) => hash.update(c));
+    socket.on('end', () => socket.end(hash.digest('hex')));
+  });
+  wss = await startHttpsUpstream(['ws.example.test']);
+  gate = await startTestApp({
+    connectTo: [
+      `allowed.example.test:443:127.0.0.1:${bulk.port}`,
+      `management.azure.com:443:127.0.0.1:${halfClose.port}`,
+      `ws.example.test:443:127.0.0.1:${wss.port}`,
+    ],
+  });
+});
+
+afterAll(async () => {
+  await gate.stop();
+  await Promise.all([bulk.close(), halfClose.close(), wss.close()]);
+});
+
+function openTunnel(target: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port: gate.addresses.listen.port,
+      method: 'CONNECT',
+      path: target,
+    });
+    req.on('connect', (res, socket, head) => {
+      // Bytes the upstream sent right behind the 200 arrive in `head`: put them back in front.
+      if (head.length > 0) socket.unshift(head);
+      if (res.statusCode === 200) resolve(socket);
+      else reject(new Error(`CONNECT answered ${res.statusCode}`));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('tunnel', () => {
+  it('carries 100 MiB byte-exact and counts the bytes', async () => {
+    const socket = await openTunnel('allowed.example.test:443');
+    const hash = createHash('sha256');
+    let total = 0;
+    socket.on('data', (c: Buffer) => {
+      hash.update(c);
+      total += c.length;
+    });
+    await new Promise<void>((resolve) => socket.on('end', resolve));
+    socket.end();
+    const expected = createHash('sha256');
+    for (let i = 0; i < 100; i++) expected.update(block);
+    expect(total).toBe(100 * MiB);
+    expect(hash.digest('hex')).toBe(expected.digest('hex'));
+    const close = await gate.waitForLine((l) => l['msg'] === 'close' && l['host'] === 'allowed.example.test');
+    expect(close['bytesIn']).toBe(100 * MiB);
+    expect(close['closeReason']).toBe('upstream_closed');
+  });
+
+  it('passes a half-close through: the upstream still answers after the client ends', async () => {
+    const socket = await openTunnel('management.azure.com:443');
+    const payload = randomBytes(3 * MiB + 17);
+    socket.end(payload);
+    let answer = '';
+    socket.on('data', (c: Buffer) => (answer += c.toString()));
+    await new Promise<void>((resolve) => socket.on('end', resolve));
+    expect(answer).toBe(createHash('sha256').update(payload).digest('hex'));
+    const close = await gate.waitForLine((l) => l['msg'] === 'close' && l['host'] === 'management.azure.com');
+    expect(close).toMatchObject({ bytesOut: payload.length, bytesIn: 64, closeReason: 'client_closed' });
+  });
+
+  it('carries a wss websocket (ws client over CONNECT)', async () => {
+    const tunnel = await openTunnel('ws.example.test:443');
+    const ws = new WebSocket('wss://ws.example.test/socket', {
+      createConnection: () =>
+        tlsConnect({ socket: tunnel, servername: 'ws.example.test', ca: testCa().certPem }),
+    });
+    await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const echoed = new Promise<string>((resolve) =>
+      ws.once('message', (data: Buffer) => resolve(data.toString())),
+    );
+    ws.send('hello through the tunnel');
+    expect(await echoed).toBe('hello through the tunnel');
+    ws.close();
+  });
+
+  it('leaves no connection open once the clients are gone', async () => {
+    const socket = await openTunnel('management.azure.com:443');
+    socket.destroy();
+    await gate.waitForLine(
+      (l) => l['msg'] === 'close' && l['closeReason'] === 'client_closed' && l['bytesOut'] === 0,
+    );
+    expect(gate.app.activeConnections()).toBe(0);
+  });
+});
