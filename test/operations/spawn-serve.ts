@@ -1,0 +1,77 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { repoRoot } from '../support/run-cli.js';
+
+type Line = Record<string, unknown>;
+
+export interface ServeProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly proxyPort: number;
+  readonly adminPort: number;
+  /** JSON lines from stdout so far. */
+  readonly lines: Line[];
+  waitForLine(match: (line: Line) => boolean): Promise<Line>;
+  /** Resolves with the exit code (or the signal name) once the process has ended. */
+  readonly exited: Promise<number | string>;
+  stderr(): string;
+}
+
+/** Runs the real CLI (`egressgate serve --config FILE`) from source, as an operator would. */
+export function spawnServe(configFile: string): Promise<ServeProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', `${repoRoot}src/cli/main.ts`, 'serve', '--config', configFile],
+    {
+      cwd: repoRoot,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  const lines: Line[] = [];
+  const waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    let nl = out.indexOf('\n');
+    while (nl !== -1) {
+      const text = out.slice(0, nl);
+      out = out.slice(nl + 1);
+      nl = out.indexOf('\n');
+      let line: Line;
+      try {
+        line = JSON.parse(text) as Line;
+      } catch {
+        continue;
+      }
+      lines.push(line);
+      for (const w of waiters.filter((x) => x.match(line))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  });
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  return new Promise((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+      const proxy = /proxy on [^\s,]+:(\d+)/.exec(err);
+      const admin = /admin on [^\s,]+:(\d+)/.exec(err);
+      if (proxy?.[1] === undefined || admin?.[1] === undefined) return;
+      resolve({
+        child,
+        proxyPort: Number(proxy[1]),
+        adminPort: Number(admin[1]),
+        lines,
+        waitForLine(match) {
+          const found = lines.find(match);
+          if (found !== undefined) return Promise.resolve(found);
+          return new Promise((res) => waiters.push({ match, resolve: res }));
+        },
+        exited,
+        stderr: () => err,
+      });
+    });
+    void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${err}`)));
+  });
+}
