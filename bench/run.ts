@@ -32,6 +32,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // squid started as root drops to its own user, which must reach its files below this directory.
   fs.chmodSync(workDir, 0o755);
   const progress = (line: string): void => void process.stderr.write(`  ${line}\n`);
+  const machineAtStart = describeMachine();
   const results: SuiteResult[] = [];
   let failed = false;
   for (const name of names) {
@@ -57,9 +58,14 @@ async function main(argv: readonly string[]): Promise<number> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,
-    `${JSON.stringify({ date: new Date().toISOString(), machine: describeMachine(), results }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine: machineAtStart, loadAverageAtEnd: os.loadavg(), results }, null, 2)}\n`,
   );
-  process.stdout.write(`\nfigures written to ${out}\n`);
+  process.stdout.write(
+    `\nload average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; figures written to ${out}\n`,
+  );
   return failed ? 1 : 0;
 }
 
@@ -71,6 +77,8 @@ function describeMachine(): Record<string, string | number> {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     kernel: os.release(),
     node: process.version,
+    // The machine is shared: the load average says how much the figures can be trusted.
+    loadAverage1m: Number(os.loadavg()[0]?.toFixed(2)),
   };
 }
 

@@ -1,15 +1,16 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatTable } from '../report/format-table.js';
 import type { SuiteResult } from '../suite-result.js';
 import { readBenchSettings } from './bench-settings.js';
 import { startChildServer, type ChildServer } from './child-server.js';
+import { formatContenderTable } from './format-contender-table.js';
 import { pickFreePort } from './free-port.js';
 import { startLoadClient } from './load-client-process.js';
 import { measureContenders, type Contender } from './measure-contenders.js';
-import { summarizeRatios } from './summarize-ratios.js';
+import { pickMetricLines } from './pick-metric-lines.js';
 import { egressgateAvailable, scrapeMetrics, startEgressgate } from './start-egressgate.js';
 import { startSquid } from './start-squid.js';
+import { summarizeRatios } from './summarize-ratios.js';
 import { startUpstreamServer } from './upstream-server.js';
 
 const AUTHORITY = 'management.azure.com:443';
@@ -23,20 +24,27 @@ export async function runExplicitSuite(
   const upstream = await startUpstreamServer();
   const servers: ChildServer[] = [];
   const client = startLoadClient();
+  const start = async (server: Promise<ChildServer>): Promise<number> => {
+    const started = await server;
+    servers.push(started);
+    return started.pid;
+  };
   try {
     const contenders: Contender[] = [{ name: 'direct', route: { kind: 'direct', port: upstream.port } }];
     const squidPort = await pickFreePort();
-    servers.push(await startSquid(workDir, squidPort, { 'management.azure.com': '127.0.0.1' }));
+    const squidPid = await start(startSquid(workDir, squidPort, { 'management.azure.com': '127.0.0.1' }));
     // squid has no connect-to: its hosts_file maps the name, and the CONNECT names the sink's real port.
     const squidAuthority = `management.azure.com:${upstream.port}`;
     contenders.push({
       name: 'squid',
+      pid: squidPid,
       route: { kind: 'connect', port: squidPort, authority: squidAuthority },
     });
     const naivePort = await pickFreePort();
-    servers.push(await startNaive(workDir, naivePort, `${AUTHORITY}=127.0.0.1:${upstream.port}`));
+    const naivePid = await start(startNaive(workDir, naivePort, `${AUTHORITY}=127.0.0.1:${upstream.port}`));
     contenders.push({
       name: 'naive-node',
+      pid: naivePid,
       route: { kind: 'connect', port: naivePort, authority: AUTHORITY },
     });
     let adminPort: number | null = null;
@@ -49,9 +57,10 @@ export async function runExplicitSuite(
         transparentTlsPort: await pickFreePort(),
         upstreamPort: upstream.port,
       };
-      servers.push(await startEgressgate(workDir, setup));
+      const pid = await start(startEgressgate(workDir, setup));
       contenders.push({
         name: 'egressgate',
+        pid,
         route: { kind: 'connect', port: explicitPort, authority: AUTHORITY },
       });
     } else {
@@ -59,49 +68,21 @@ export async function runExplicitSuite(
     }
     const results = await measureContenders(client, contenders, settings, progress);
     const metrics = adminPort === null ? null : await scrapeMetrics(adminPort).catch((e: Error) => e.message);
-    const ratios = summarizeRatios(results, 'egressgate', 'squid', 1.2);
     return {
       suite: 'proxy',
-      table: formatTable(
-        `Explicit proxy (CONNECT), ${settings.tunnelBytes / 2 ** 20} MiB tunnel, ${settings.concurrency} clients × ${settings.rateMs / 1000} s, median of ${settings.rounds}`,
-        [
-          'proxy',
-          'tunnel MiB/s',
-          'CONNECT/s',
-          'p50 ms',
-          'p99 ms',
-          'errors',
-          'MiB/s ÷ squid',
-          'CONNECT/s ÷ squid',
-        ],
-        results.map((r) => [
-          r.name,
-          r.mibPerSecond,
-          r.connectionsPerSecond,
-          r.p50Ms,
-          r.p99Ms,
-          r.errors,
-          ratioOf(r.mibPerSecond, results.find((x) => x.name === 'squid')?.mibPerSecond),
-          ratioOf(r.connectionsPerSecond, results.find((x) => x.name === 'squid')?.connectionsPerSecond),
-        ]),
-        2,
+      table: formatContenderTable(
+        `Explicit proxy (CONNECT): ${settings.tunnelBytes / 2 ** 20} MiB tunnel; ${settings.concurrency} clients × ${settings.rateMs / 1000} s of CONNECT + 1-byte echo + close; median of ${settings.rounds} rounds`,
+        results,
+        'squid',
       ),
       figures: { settings, results, metricsSample: metrics === null ? null : pickMetricLines(metrics) },
-      goals: ratios,
+      goals: summarizeRatios(results, 'egressgate', 'squid', 1.2),
     };
   } finally {
     await client.stop();
     for (const s of servers) await s.stop();
     await upstream.close();
   }
-}
-
-export function ratioOf(value: number, base: number | undefined): number | null {
-  return base === undefined || base === 0 ? null : value / base;
-}
-
-export function pickMetricLines(text: string): string[] {
-  return text.split('\n').filter((l) => l.startsWith('egressgate_') && !l.includes('_bucket'));
 }
 
 function startNaive(workDir: string, port: number, mapping: string): Promise<ChildServer> {

@@ -2,10 +2,13 @@ import { median, percentile } from '../report/summarize.js';
 import type { BenchSettings } from './bench-settings.js';
 import type { LoadClient } from './load-client-process.js';
 import type { Route } from './open-tunnel.js';
+import { readCpuSeconds } from './read-cpu-seconds.js';
 
 export interface Contender {
   readonly name: string;
   readonly route: Route;
+  /** The proxy's process, for CPU accounting; absent for the direct connection. */
+  readonly pid?: number;
 }
 
 export interface ContenderResult {
@@ -17,6 +20,9 @@ export interface ContenderResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly completed: number;
+  /** The proxy process's CPU time per GiB tunnelled and per connection; null for direct. */
+  readonly cpuSecondsPerGiB: number | null;
+  readonly cpuMicrosecondsPerConnection: number | null;
   readonly errors: number;
   readonly firstError: string | null;
   readonly rounds: { readonly mibPerSecond: number[]; readonly connectionsPerSecond: number[] };
@@ -32,24 +38,41 @@ export async function measureContenders(
   settings: BenchSettings,
   progress: (line: string) => void,
 ): Promise<ContenderResult[]> {
+  contenders = selectContenders(contenders, process.env.BENCH_CONTENDERS);
   const throughput = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   const rates = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   const latencies = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   const errors = new Map<string, { count: number; first: string | null }>(
     contenders.map((c) => [c.name, { count: 0, first: null }]),
   );
+  const cpu = new Map<string, { tunnel: number; bytes: number; rate: number; connections: number }>(
+    contenders.map((c) => [c.name, { tunnel: 0, bytes: 0, rate: 0, connections: 0 }]),
+  );
+  const cpuOf = (c: Contender): number => (c.pid === undefined ? 0 : (readCpuSeconds(c.pid) ?? 0));
   for (const c of contenders) {
     await client.throughput(c.route, settings.warmupBytes);
     await client.rate(c.route, settings.concurrency, settings.warmupRateMs);
   }
   for (let round = 1; round <= settings.rounds; round++) {
     for (const c of contenders) {
+      const before = cpuOf(c);
       const t = await client.throughput(c.route, settings.tunnelBytes);
+      const used = cpu.get(c.name);
+      if (used !== undefined) {
+        used.tunnel += cpuOf(c) - before;
+        used.bytes += t.bytes;
+      }
       throughput.get(c.name)?.push(t.mibPerSecond);
       progress(`round ${round} ${c.name}: tunnel ${t.mibPerSecond.toFixed(0)} MiB/s`);
     }
     for (const c of contenders) {
+      const before = cpuOf(c);
       const r = await client.rate(c.route, settings.concurrency, settings.rateMs);
+      const used = cpu.get(c.name);
+      if (used !== undefined) {
+        used.rate += cpuOf(c) - before;
+        used.connections += r.completed;
+      }
       rates.get(c.name)?.push(r.perSecond);
       const pooled = latencies.get(c.name);
       if (pooled !== undefined) for (const ms of r.latenciesMs) pooled.push(ms);
@@ -66,6 +89,8 @@ export async function measureContenders(
     const e = errors.get(c.name) ?? { count: 0, first: null };
     const mib = throughput.get(c.name) ?? [];
     const cps = rates.get(c.name) ?? [];
+    const used = cpu.get(c.name);
+    const measured = c.pid !== undefined && used !== undefined;
     return {
       name: c.name,
       mibPerSecond: median(mib),
@@ -73,9 +98,19 @@ export async function measureContenders(
       p50Ms: percentile(lat, 50),
       p99Ms: percentile(lat, 99),
       completed: lat.length,
+      cpuSecondsPerGiB: measured && used.bytes > 0 ? used.tunnel / (used.bytes / 2 ** 30) : null,
+      cpuMicrosecondsPerConnection:
+        measured && used.connections > 0 ? (1e6 * used.rate) / used.connections : null,
       errors: e.count,
       firstError: e.first,
       rounds: { mibPerSecond: mib, connectionsPerSecond: cps },
     };
   });
+}
+
+/** BENCH_CONTENDERS=egressgate,squid narrows a run, e.g. to profile one proxy without the others. */
+function selectContenders(all: readonly Contender[], list: string | undefined): readonly Contender[] {
+  if (list === undefined || list === '') return all;
+  const wanted = new Set(list.split(','));
+  return all.filter((c) => wanted.has(c.name));
 }

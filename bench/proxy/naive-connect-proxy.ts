@@ -26,3 +26,6 @@ net
     });
   })
   .listen(Number(portArg), '127.0.0.1');
+
+// Exit cleanly on SIGTERM so --cpu-prof can write its profile when the bench stops the peer.
+process.on('SIGTERM', () => process.exit(0));

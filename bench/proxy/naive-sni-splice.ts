@@ -55,3 +55,6 @@ function readServerName(record: Buffer): string | null {
   }
   return null;
 }
+
+// Exit cleanly on SIGTERM so --cpu-prof can write its profile when the bench stops the peer.
+process.on('SIGTERM', () => process.exit(0));

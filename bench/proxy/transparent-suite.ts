@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatTable } from '../report/format-table.js';
 import type { SuiteResult } from '../suite-result.js';
 import { readBenchSettings } from './bench-settings.js';
 import { captureClientHello } from './capture-client-hello.js';
 import { startChildServer, type ChildServer } from './child-server.js';
-import { pickMetricLines, ratioOf } from './explicit-suite.js';
+import { formatContenderTable } from './format-contender-table.js';
 import { pickFreePort } from './free-port.js';
 import { startLoadClient } from './load-client-process.js';
 import { measureContenders, type Contender } from './measure-contenders.js';
+import { pickMetricLines } from './pick-metric-lines.js';
 import { egressgateAvailable, scrapeMetrics, startEgressgate } from './start-egressgate.js';
 import { startHaproxy } from './start-haproxy.js';
 import { summarizeRatios } from './summarize-ratios.js';
@@ -29,15 +29,28 @@ export async function runTransparentSuite(
   const upstream = await startUpstreamServer();
   const servers: ChildServer[] = [];
   const client = startLoadClient();
+  const start = async (server: Promise<ChildServer>): Promise<number> => {
+    const started = await server;
+    servers.push(started);
+    return started.pid;
+  };
   try {
     const helloBase64 = (await captureClientHello(SNI)).toString('base64');
     const contenders: Contender[] = [{ name: 'direct', route: { kind: 'direct', port: upstream.port } }];
     const haproxyPort = await pickFreePort();
-    servers.push(await startHaproxy(workDir, haproxyPort, SNI, upstream.port));
-    contenders.push({ name: 'haproxy', route: { kind: 'tls', port: haproxyPort, helloBase64 } });
+    const haproxyPid = await start(startHaproxy(workDir, haproxyPort, SNI, upstream.port));
+    contenders.push({
+      name: 'haproxy',
+      pid: haproxyPid,
+      route: { kind: 'tls', port: haproxyPort, helloBase64 },
+    });
     const naivePort = await pickFreePort();
-    servers.push(await startNaiveSplice(workDir, naivePort, `${SNI}=127.0.0.1:${upstream.port}`));
-    contenders.push({ name: 'naive-node-sni', route: { kind: 'tls', port: naivePort, helloBase64 } });
+    const naivePid = await start(startNaiveSplice(workDir, naivePort, `${SNI}=127.0.0.1:${upstream.port}`));
+    contenders.push({
+      name: 'naive-node-sni',
+      pid: naivePid,
+      route: { kind: 'tls', port: naivePort, helloBase64 },
+    });
     let adminPort: number | null = null;
     if (egressgateAvailable()) {
       const transparentTlsPort = await pickFreePort();
@@ -48,39 +61,23 @@ export async function runTransparentSuite(
         transparentTlsPort,
         upstreamPort: upstream.port,
       };
-      servers.push(await startEgressgate(workDir, setup));
-      contenders.push({ name: 'egressgate', route: { kind: 'tls', port: transparentTlsPort, helloBase64 } });
+      const pid = await start(startEgressgate(workDir, setup));
+      contenders.push({
+        name: 'egressgate',
+        pid,
+        route: { kind: 'tls', port: transparentTlsPort, helloBase64 },
+      });
     } else {
       progress('src/app.ts not there yet: egressgate skipped');
     }
     const results = await measureContenders(client, contenders, settings, progress);
     const metrics = adminPort === null ? null : await scrapeMetrics(adminPort).catch((e: Error) => e.message);
-    const haproxy = results.find((x) => x.name === 'haproxy');
     return {
       suite: 'transparent',
-      table: formatTable(
-        `Transparent TLS (SNI routing), ${settings.tunnelBytes / 2 ** 20} MiB tunnel, ${settings.concurrency} clients × ${settings.rateMs / 1000} s, median of ${settings.rounds}`,
-        [
-          'proxy',
-          'tunnel MiB/s',
-          'conn/s',
-          'p50 ms',
-          'p99 ms',
-          'errors',
-          'MiB/s ÷ haproxy',
-          'conn/s ÷ haproxy',
-        ],
-        results.map((r) => [
-          r.name,
-          r.mibPerSecond,
-          r.connectionsPerSecond,
-          r.p50Ms,
-          r.p99Ms,
-          r.errors,
-          ratioOf(r.mibPerSecond, haproxy?.mibPerSecond),
-          ratioOf(r.connectionsPerSecond, haproxy?.connectionsPerSecond),
-        ]),
-        2,
+      table: formatContenderTable(
+        `Transparent TLS (SNI routing): ${settings.tunnelBytes / 2 ** 20} MiB tunnel; ${settings.concurrency} clients × ${settings.rateMs / 1000} s of ClientHello + 1-byte echo + close; median of ${settings.rounds} rounds`,
+        results,
+        'haproxy',
       ),
       figures: { settings, results, metricsSample: metrics === null ? null : pickMetricLines(metrics) },
       goals: summarizeRatios(results, 'egressgate', 'haproxy', 1.0),
