@@ -199,3 +199,30 @@ describe('helm chart guards', () => {
     expect(result.stderr).toContain(message);
   });
 });
+
+describe('helm chart NOTES', () => {
+  it('tells how to point workloads at the gateway and how to read denials', async () => {
+    const args = [
+      'install',
+      'gw',
+      chartDir,
+      '--dry-run=client',
+      '--namespace',
+      'egress',
+      '--values',
+      allOnValuesFile,
+    ];
+    const result = await runHelm(helm, args);
+    expect(result.code).toBe(0);
+    const notes = result.stdout.slice(result.stdout.indexOf('NOTES:'));
+    expect(notes).toContain('value: http://gw-egressgate.egress.svc:3128');
+    for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) expect(notes).toContain(`- name: ${name}`);
+    expect(notes).toMatch(
+      /NO_PROXY\n\s+value: localhost,127\.0\.0\.1,\.svc,\.cluster\.local,kubernetes\.default\.svc,10\.244\.0\.0\/16,10\.96\.0\.0\/12/,
+    );
+    expect(notes).toContain(`jq -c 'select(.msg == "decision" and .decision == "deny")`);
+    expect(notes).toContain(
+      'egressgate check --profile azure-stack-hub --profile contoso-updates --set cloud=public',
+    );
+  });
+});
