@@ -71,7 +71,8 @@ export function compileMatcher(rules: readonly ResolvedRule[]): Matcher {
         if (state === NO_HOST) state = PORT_MISMATCH;
         continue;
       }
-      if (path !== undefined && rule.paths && !rule.paths.some((p) => path.startsWith(p))) {
+      // A rule limited to paths cannot vouch for a tunnel, whose path egressgate never sees.
+      if (rule.paths && (path === undefined || !rule.paths.some((p) => path.startsWith(p)))) {
         state = PATH_MISMATCH;
         continue;
       }

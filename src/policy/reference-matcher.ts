@@ -37,7 +37,7 @@ export function createReferenceMatcher(rules: readonly ResolvedRule[]): Matcher 
         if (state === NO_HOST) state = PORT_MISMATCH;
         continue;
       }
-      if (path !== undefined && rule.paths && !rule.paths.some((p) => path.startsWith(p))) {
+      if (rule.paths && (path === undefined || !rule.paths.some((p) => path.startsWith(p)))) {
         state = PATH_MISMATCH;
         continue;
       }

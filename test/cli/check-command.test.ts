@@ -19,6 +19,7 @@ describe('egressgate check', () => {
       'management.azure.com:80',
       'management.azure.com.evil.com:443',
       'http://crl.microsoft.com/other',
+      'crl.microsoft.com:80',
       '0x7f.0.0.1:443',
       'no-port-here',
     ];
@@ -30,6 +31,7 @@ describe('egressgate check', () => {
       'deny management.azure.com:80 port_not_allowed',
       'deny management.azure.com.evil.com:443 no_matching_rule',
       'deny http://crl.microsoft.com/other path_not_allowed',
+      'deny crl.microsoft.com:80 path_not_allowed',
       'deny 0x7f.0.0.1:443 ip_literal',
       'deny no-port-here invalid_target',
     ]);
