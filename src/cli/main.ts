@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { createAuditCommand } from './audit-command.js';
 import { createCheckCommand } from './check-command.js';
+import { createLabCommand } from './lab-command.js';
 import { createLintCommand } from './lint-command.js';
 import { createProfilesCommand } from './profiles-command.js';
 import { readPackageVersion } from './read-package-version.js';
@@ -21,6 +22,7 @@ program.addCommand(createLintCommand());
 program.addCommand(createAuditCommand());
 program.addCommand(createServicetagsCommand());
 program.addCommand(createServeCommand());
+program.addCommand(createLabCommand());
 
 // Usage errors anywhere in the tree must exit 2, not commander's default 1 (1 means "denied").
 const overrideExits = (cmd: Command): void => {
