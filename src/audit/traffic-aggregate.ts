@@ -3,6 +3,9 @@ import type { CloseEvent, DecisionEvent, DecisionLabel } from './log-event.js';
 /** Distinct plain-HTTP paths kept per destination for the what-if; more are counted, not kept. */
 export const MAX_PATHS_PER_DESTINATION = 20;
 
+/** Connections awaiting their close line; beyond this the oldest are forgotten (see addClose). */
+export const MAX_OPEN_CONNECTIONS = 100_000;
+
 /** What the log says about one (client group, host, port). */
 export interface DestinationStats {
   readonly group: string | null;
@@ -29,7 +32,8 @@ function keyOf(group: string | null, host: string, port: number): string {
 
 /**
  * Folds decision and close lines into per-destination counters. Memory is bounded by the number of
- * distinct destinations plus the connections still open at the end of the log, never by its length.
+ * distinct destinations plus at most MAX_OPEN_CONNECTIONS awaiting their close, never by log length.
+ * Connections are counted from decision lines; close lines add bytes.
  */
 export class TrafficAggregate {
   private readonly destinations = new Map<string, DestinationStats>();
@@ -76,7 +80,14 @@ export class TrafficAggregate {
       d.reason = e.reason;
     }
     if (e.path !== null) this.countPath(d, e.path);
+    this.open.delete(e.conn);
     this.open.set(e.conn, d);
+    // A log full of decisions without closes (cut logs, a crashed proxy) must not grow this map without
+    // bound: forget the oldest; its close, if it comes, is still attributed by its own fields.
+    if (this.open.size > MAX_OPEN_CONNECTIONS) {
+      const oldest = this.open.keys().next();
+      if (!oldest.done) this.open.delete(oldest.value);
+    }
   }
 
   addClose(e: CloseEvent): void {
@@ -90,12 +101,17 @@ export class TrafficAggregate {
       return;
     }
     this.unpairedCloses += 1;
+    // Attribute the bytes by the close line's own fields. Count a connection only for a destination
+    // no decision line named: otherwise the decision line was counted already (its entry was evicted).
+    const known = this.destinations.has(keyOf(e.group, e.host, e.port));
     const orphan = this.destinationFor(e.group, e.host, e.port, e.time);
-    orphan.connections += 1;
-    orphan.decisions[e.decision] += 1;
-    if (e.decision === 'allow') {
-      orphan.profile = e.profile;
-      orphan.rule = e.rule;
+    if (!known) {
+      orphan.connections += 1;
+      orphan.decisions[e.decision] += 1;
+      if (e.decision === 'allow') {
+        orphan.profile = e.profile;
+        orphan.rule = e.rule;
+      }
     }
     orphan.bytesOut += e.bytesOut;
     orphan.bytesIn += e.bytesIn;
