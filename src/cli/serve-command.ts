@@ -16,6 +16,7 @@ import { defaultPoliciesDir } from './default-policies-dir.js';
 interface ServeOptions extends ServeFlags {
   readonly config?: string;
   readonly demo?: boolean;
+  readonly logLevel?: string;
 }
 
 function formatHostPort(address: { address: string; port: number }): string {
@@ -32,8 +33,12 @@ async function runServe(opts: ServeOptions): Promise<void> {
     opts.demo === true ? demoConfig : opts.config === undefined ? {} : await loadConfig(opts.config);
   const settings = resolveSettings(mergeServeFlags(file, opts), { defaultPoliciesDir: defaultPoliciesDir() });
   const passwords = readProxyPasswords(settings.groups, process.env);
-  const level = isLogLevel(settings.logLevel) ? settings.logLevel : 'info';
-  const logger = createLogger({ level });
+  const level = opts.logLevel ?? settings.logLevel;
+  if (!isLogLevel(level)) {
+    throw new ConfigError(`log level "${level}": expected fatal, error, warn, info, debug, trace or silent`);
+  }
+  // Human-readable only on a terminal; pipes and container logs get the JSON lines the audit reads.
+  const logger = createLogger({ level, pretty: process.stdout.isTTY === true });
   const app = createApp({ config: settings, logger, registry: new Registry(), passwords });
   const addresses = await app.start();
   const proxy = formatHostPort(addresses.listen);
@@ -83,6 +88,7 @@ export function createServeCommand(): Command {
       collectList,
     )
     .option('--admin <addr:port>', 'admin server with /metrics, /healthz, /readyz (default 127.0.0.1:9090)')
+    .option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent (default info)')
     .option('--mode <mode>', 'enforce | report')
     .option(
       '--deny-style <style>',

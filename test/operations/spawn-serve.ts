@@ -16,15 +16,17 @@ export interface ServeProcess {
 }
 
 /** Runs the real CLI (`egressgate serve --config FILE`) from source, as an operator would. */
-export function spawnServe(configFile: string): Promise<ServeProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', `${repoRoot}src/cli/main.ts`, 'serve', '--config', configFile],
-    {
-      cwd: repoRoot,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+export function spawnServe(configFile: string, extraArgs: readonly string[] = []): Promise<ServeProcess> {
+  const args = [
+    '--import',
+    'tsx',
+    `${repoRoot}src/cli/main.ts`,
+    'serve',
+    '--config',
+    configFile,
+    ...extraArgs,
+  ];
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: Line[] = [];
   const waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
   let out = '';
