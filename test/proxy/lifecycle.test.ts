@@ -1,0 +1,115 @@
+import { request } from 'node:http';
+import type { Socket } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ServeConfig } from '../../src/config/serve-config.js';
+import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
+import { startTestApp, type TestApp } from '../support/start-test-app.js';
+import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
+
+let upstream: Upstream;
+const opened: TestApp[] = [];
+
+beforeEach(async () => {
+  // Holds every connection open and silent: only egressgate ends it.
+  upstream = await startTcpUpstream(() => undefined);
+});
+
+afterEach(async () => {
+  for (const gate of opened.splice(0)) await gate.stop();
+  await upstream.close();
+});
+
+async function start(config: ServeConfig): Promise<TestApp> {
+  const gate = await startTestApp({ connectTo: [`::127.0.0.1:${upstream.port}`], ...config });
+  opened.push(gate);
+  return gate;
+}
+
+function openTunnel(gate: TestApp): Promise<{ status: number; socket: Socket }> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port: gate.addresses.listen.port,
+      method: 'CONNECT',
+      path: 'allowed.example.test:443',
+    });
+    req.on('connect', (res, socket) => resolve({ status: res.statusCode ?? 0, socket }));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function closed(socket: Socket): Promise<void> {
+  return new Promise((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
+}
+
+describe('connection lifecycle', () => {
+  it('closes an idle tunnel after timeouts.idleMs (idle_timeout)', async () => {
+    const gate = await start({ timeouts: { idleMs: 200 } });
+    const { status, socket } = await openTunnel(gate);
+    expect(status).toBe(200);
+    await closed(socket);
+    const line = await gate.waitForLine((l) => l['msg'] === 'close');
+    expect(line['closeReason']).toBe('idle_timeout');
+  });
+
+  it('drain closes what is still open after the timeout (drained) and stops accepting', async () => {
+    const gate = await start({});
+    const { socket } = await openTunnel(gate);
+    await gate.app.drain(50);
+    await closed(socket);
+    expect((await gate.waitForLine((l) => l['msg'] === 'close'))['closeReason']).toBe('drained');
+    await expect(rawExchange(gate.addresses.listen.port, 'CONNECT a:443 HTTP/1.1\r\n\r\n')).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
+  });
+
+  it('refuses connections over limits.maxConnections (connection_limit)', async () => {
+    const gate = await start({ limits: { maxConnections: 1 } });
+    const first = await openTunnel(gate);
+    expect(first.status).toBe(200);
+    const second = parseRawResponse(
+      await rawExchange(gate.addresses.listen.port, 'CONNECT allowed.example.test:443 HTTP/1.1\r\n\r\n'),
+    );
+    expect(second.status).toBe(403);
+    expect(second.body).toContain('connection_limit');
+    first.socket.destroy();
+  });
+
+  it('denyStyle reset answers a denial with a TCP reset', async () => {
+    const gate = await start({ denyStyle: 'reset' });
+    const reply = await rawExchange(
+      gate.addresses.listen.port,
+      'CONNECT denied.example.test:443 HTTP/1.1\r\n\r\n',
+    );
+    expect(reply.length).toBe(0);
+    expect(upstream.connections()).toBe(0);
+  });
+
+  it('denyStyle drop holds a denied connection silently, bounded by the idle timeout', async () => {
+    const gate = await start({ denyStyle: 'drop', timeouts: { idleMs: 300 } });
+    const started = Date.now();
+    const reply = await rawExchange(
+      gate.addresses.listen.port,
+      'CONNECT denied.example.test:443 HTTP/1.1\r\n\r\n',
+    );
+    expect(reply.length).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(upstream.connections()).toBe(0);
+  });
+
+  it('serves /metrics, /healthz and /readyz on the admin port only', async () => {
+    const gate = await start({});
+    await rawExchange(gate.addresses.listen.port, 'CONNECT denied.example.test:443 HTTP/1.1\r\n\r\n');
+    const admin = gate.addresses.admin?.port ?? 0;
+    const metrics = parseRawResponse(
+      await rawExchange(admin, 'GET /metrics HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'),
+    );
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toMatch(/egressgate_decisions_total\{[^}]*decision="deny"[^}]*\} 1/);
+    for (const path of ['/healthz', '/readyz']) {
+      const res = await rawExchange(admin, `GET ${path} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`);
+      expect(parseRawResponse(res).status).toBe(200);
+    }
+  });
+});
