@@ -1,25 +1,27 @@
-import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { allOnValuesFile, chartDir } from './chart-paths.js';
+import { allOnValuesFile } from './chart-paths.js';
+import { chartedMetrics } from './charted-metrics.js';
+import { connectStatus } from './connect-status.js';
 import { createDockerignoreFilter } from './dockerignore-filter.js';
 import { emulateImage } from './emulate-image.js';
 import type { EmulatedImage } from './emulate-image.js';
 import { ensureHelm } from './ensure-helm.js';
 import { findStage, parseDockerfile } from './parse-dockerfile.js';
-import { dig, pick, renderChart } from './render-chart.js';
 import { startImageServe } from './start-image-serve.js';
+import { writeChartConfig } from './write-chart-config.js';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const stages = parseDockerfile(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'));
 const runtime = findStage(stages, 'runtime');
+/** Whether this machine lets the test build a private mount namespace (root with CAP_SYS_ADMIN). */
+const canUnshareMounts = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true']).status === 0;
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 
 function instructions(keyword: string): string[][] {
@@ -137,42 +139,18 @@ describe('Dockerfile runtime stage, emulated without a Docker engine', () => {
     expect(names).not.toContain('node_modules/typescript');
   });
 
-  /**
-   * Writes the chart's rendered config with the image's paths mapped onto the emulation: /app/policies
-   * (shipped) and /etc/egressgate/policies (the chart's custom profiles) become one directory, which
-   * is also what the config can express until it accepts the chart's list of policy directories.
-   */
-  async function writeChartConfig(
-    name: string,
-    opts: { valuesFiles?: string[]; set?: string[] },
-  ): Promise<string> {
-    const objects = await renderChart(helm, chartDir, opts);
-    const config = parse(
-      String(dig(pick(objects, 'ConfigMap', 'gw-egressgate'), 'data', 'config.yaml')),
-    ) as Record<string, unknown>;
-    const policies = join(workDir, `${name}-policies`);
-    mkdirSync(policies);
-    for (const dir of [config.policies].flat()) {
-      if (dir === '/app/policies') cpSync(join(image.appDir, 'policies'), policies, { recursive: true });
-      else if (dir === '/etc/egressgate/policies') {
-        const custom = dig(pick(objects, 'ConfigMap', '-policies'), 'data') as Record<string, string>;
-        for (const [file, text] of Object.entries(custom)) writeFileSync(join(policies, file), text);
-      } else throw new Error(`config.policies names ${String(dir)}, which the image does not have`);
-    }
-    const file = join(workDir, `${name}.yaml`);
-    writeFileSync(file, stringify({ ...config, policies }));
-    return file;
-  }
+  const writeConfig = (name: string, opts: { valuesFiles?: string[]; set?: string[] }): Promise<string> =>
+    writeChartConfig({ helm, appDir: image.appDir, workDir, name, ...opts });
 
   // The chart's ports are fixed (0.0.0.0:3128 ...); tests bind loopback port 0 through the flags that override them.
-  const loopbackFlags = (): string[] => [
+  const loopbackFlags = [
     ...['--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0'],
     ...['--transparent-tls', '127.0.0.1:0=443', '--transparent-http', '127.0.0.1:0=80'],
   ];
 
   it("serves the chart's config: ready, denies by policy, exports the charted metrics, drains on SIGTERM", async () => {
-    const config = await writeChartConfig('default', { set: ['transparent.enabled=true'] });
-    const serve = await startImageServe(['serve', '--config', config, ...loopbackFlags()], {
+    const config = await writeConfig('default', { set: ['transparent.enabled=true'] });
+    const serve = await startImageServe(['serve', '--config', config, ...loopbackFlags], {
       cwd: workDir,
       env: imageEnv(),
     });
@@ -198,9 +176,9 @@ describe('Dockerfile runtime stage, emulated without a Docker engine', () => {
   });
 
   it('starts with the all-options config (custom profiles, client groups with proxy users, transparent listeners)', async () => {
-    const config = await writeChartConfig('all-on', { valuesFiles: [allOnValuesFile] });
+    const config = await writeConfig('all-on', { valuesFiles: [allOnValuesFile] });
     const env = { ...imageEnv(), EGRESSGATE_PROXY_PASSWORD_ARC: 'not-a-secret' };
-    const serve = await startImageServe(['serve', '--config', config, ...loopbackFlags()], {
+    const serve = await startImageServe(['serve', '--config', config, ...loopbackFlags], {
       cwd: workDir,
       env,
     });
@@ -211,38 +189,34 @@ describe('Dockerfile runtime stage, emulated without a Docker engine', () => {
     }
     expect(await serve.exited).toBe(0);
   });
-});
 
-/** The metric names the chart's dashboard and alerts query (test/deploy/helm-chart-traffic.test.ts checks they do). */
-const chartedMetrics = [
-  'egressgate_decisions_total',
-  'egressgate_active_connections',
-  'egressgate_bytes_total',
-  'egressgate_upstream_connect_seconds',
-  'egressgate_dial_errors_total',
-  'egressgate_policy_reloads_total',
-  'egressgate_policy_info',
-  'egressgate_denied_destinations_total',
-];
-
-/** Sends a CONNECT through the proxy and returns the response's status line. */
-function connectStatus(port: number, target: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () =>
-      socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`),
-    );
-    let data = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => {
-      data += d;
-      const end = data.indexOf('\r\n');
-      if (end === -1) return;
-      socket.destroy();
-      resolve(data.slice(0, end));
+  // As the pod runs it: everything read-only (the root bind-remounted in a private mount namespace)
+  // but a fresh tmpfs standing in for the /tmp emptyDir, which is also HOME.
+  it.skipIf(!canUnshareMounts)('serves with a read-only root filesystem and only /tmp writable', async () => {
+    const config = await writeConfig('read-only', {});
+    const podTmp = join(workDir, 'pod-tmp');
+    mkdirSync(podTmp);
+    const script = [
+      'mount -o remount,bind,ro /',
+      'mount -t tmpfs -o size=64m tmpfs "$0"',
+      // Proves the remount took: the work directory is writable outside the namespace.
+      `if touch ${JSON.stringify(join(workDir, 'rw-probe'))} 2>/dev/null; then echo 'root still writable' >&2; exit 97; fi`,
+      'exec "$@"',
+    ].join(' && ');
+    const prefix = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, podTmp];
+    const env = { ...imageEnv(), HOME: podTmp, TMPDIR: podTmp };
+    const serve = await startImageServe(['serve', '--config', config, ...loopbackFlags], {
+      cwd: podTmp,
+      env,
+      prefix,
     });
-    socket.on('error', reject);
-    socket.on('close', () =>
-      reject(new Error(`proxy closed without a status line: ${JSON.stringify(data)}`)),
-    );
+    try {
+      expect((await fetch(`http://127.0.0.1:${serve.adminPort}/readyz`)).status).toBe(200);
+      expect(await connectStatus(serve.proxyPort, 'example.com:443')).toMatch(/^HTTP\/1\.1 403 /);
+      await serve.waitForLine((l) => l.msg === 'decision' && l.decision === 'deny');
+    } finally {
+      serve.child.kill('SIGTERM');
+    }
+    expect(await serve.exited).toBe(0);
   });
-}
+});

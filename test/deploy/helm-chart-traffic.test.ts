@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allOnValuesFile, chartDir, readYamlFile } from './chart-paths.js';
+import { chartedMetrics } from './charted-metrics.js';
 import { ensureHelm } from './ensure-helm.js';
 import { dig, pick, renderChart, runHelm } from './render-chart.js';
 import type { K8sObject } from './render-chart.js';
@@ -114,17 +115,6 @@ describe('helm chart traffic objects', () => {
 });
 
 describe('helm chart monitoring objects', () => {
-  const metricNames = [
-    'egressgate_decisions_total',
-    'egressgate_active_connections',
-    'egressgate_bytes_total',
-    'egressgate_upstream_connect_seconds_bucket',
-    'egressgate_dial_errors_total',
-    'egressgate_policy_reloads_total',
-    'egressgate_policy_info',
-    'egressgate_denied_destinations_total',
-  ];
-
   it('scrapes /metrics on the admin Service with the ServiceMonitor', () => {
     const sm = pick(allOn, 'ServiceMonitor');
     const admin = pick(allOn, 'Service', '-admin');
@@ -167,7 +157,7 @@ describe('helm chart monitoring objects', () => {
       panels: { targets: { expr: string }[] }[];
     };
     const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)).join('\n');
-    for (const metric of metricNames) expect(exprs, metric).toContain(metric);
+    for (const metric of chartedMetrics) expect(exprs, metric).toContain(metric);
     expect(exprs).toMatch(/sum by \(profile\) \(rate\(egressgate_decisions_total\{[^}]*decision="deny"/);
     expect(exprs).toMatch(/sum by \(host, port\) \(increase\(egressgate_denied_destinations_total/);
   });

@@ -16,9 +16,11 @@ export interface ImageServe {
  */
 export function startImageServe(
   args: readonly string[],
-  options: { cwd: string; env: Readonly<Record<string, string>> },
+  options: { cwd: string; env: Readonly<Record<string, string>>; prefix?: readonly string[] },
 ): Promise<ImageServe> {
-  const child = spawn('egressgate', [...args], {
+  // prefix: a command that sets the stage and then execs the rest (e.g. a read-only mount namespace).
+  const [command, ...rest] = [...(options.prefix ?? []), 'egressgate', ...args] as [string, ...string[]];
+  const child = spawn(command, rest, {
     cwd: options.cwd,
     env: options.env,
     stdio: ['pipe', 'pipe', 'pipe'],
