@@ -67,7 +67,11 @@ function toDenied(refused: readonly RefusedDestination[]): DeniedDestination[] {
 }
 
 function sourceLabel(inputs: AuditInputs): string {
-  return `egressgate audit of ${inputs.inputs.map((i) => i.file).join(', ')}`;
+  const files = inputs.inputs.map((i) => i.file);
+  // A week of rotated logs is dozens of files; the provenance needs to identify, not to list them all.
+  const shown =
+    files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ');
+  return `egressgate audit of ${shown}`;
 }
 
 /** Turns what was read into the report every format renders. Pure: same inputs, same report. */

@@ -9,9 +9,25 @@ import {
   parametersText,
 } from './report-text.js';
 
-/** A table cell: pipes would split the cell, newlines the row. */
+/**
+ * A table cell: pipes would split the cell, newlines the row, and `<` outside code spans would be raw
+ * HTML to a Markdown renderer (log values are client-controlled).
+ */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part, i) =>
+      i % 2 === 1 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+    )
+    .join('')
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
+}
+
+/** Text outside code spans and tables (headings): no raw HTML from log values. */
+function escapeInline(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Host names and patterns as code, so `*.docker.io` is not read as emphasis. */
@@ -88,12 +104,13 @@ export function renderMarkdown(r: AuditReport): string {
   );
   if (r.malformed.count > 0) {
     out.push(`## Malformed lines (${r.malformed.count})`, '');
-    for (const m of r.malformed.examples) out.push(`- ${m.file}:${m.line}: ${m.error}: ${code(m.excerpt)}`);
+    for (const m of r.malformed.examples)
+      out.push(`- ${escapeInline(m.file)}:${m.line}: ${m.error}: ${code(m.excerpt)}`);
     out.push('');
   }
   out.push('## Traffic by client group', '');
   for (const g of r.groups) {
-    out.push(`### ${groupLabel(g.group)}`, '');
+    out.push(`### ${escapeInline(groupLabel(g.group))}`, '');
     out.push(
       ...table(
         [
