@@ -77,8 +77,19 @@ export function createDialer(options: DialerOptions): Dialer {
 
   async function resolve(host: string): Promise<string[]> {
     if (isIP(host) !== 0) return [host];
+    let timer: NodeJS.Timeout | undefined;
+    // A resolver that never answers must not hold the client (and its connection slot) forever.
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new DialError('connection_timeout', `${host}: DNS lookup timed out after ${connectTimeoutMs} ms`),
+          ),
+        connectTimeoutMs,
+      );
+    });
     try {
-      const found = await resolver(host);
+      const found = await Promise.race([resolver(host), timeout]);
       if (found.length === 0) throw new DialError('dns_error', `${host}: no addresses`);
       return found.map((a) => a.address);
     } catch (err) {
@@ -86,6 +97,8 @@ export function createDialer(options: DialerOptions): Dialer {
       throw dialError.code === 'proxy_internal_error'
         ? new DialError('dns_error', dialError.message)
         : dialError;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
