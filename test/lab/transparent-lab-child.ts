@@ -59,11 +59,8 @@ async function rehearse(denyStyle: DenyStyle, tlsPort: number, httpPort: number)
       (l) => l['msg'] === 'decision' && l['host'] === 'lab.servicebus.windows.net',
     );
     return {
-      allowed: {
-        code: allowed.code,
-        body: allowed.stdout === '' ? null : (JSON.parse(allowed.stdout) as unknown),
-      },
-      plain: { code: plain.code, body: plain.stdout === '' ? null : (JSON.parse(plain.stdout) as unknown) },
+      allowed: { code: allowed.code, body: parseBody(allowed.stdout) },
+      plain: { code: plain.code, body: parseBody(plain.stdout) },
       denied: { code: denied.code, stderr: denied.stderr.trim() },
       allowLine: { listener: allowLine['listener'], origDst: allowLine['origDst'], sni: allowLine['sni'] },
     };
