@@ -161,6 +161,26 @@ export function renderHtml(r: AuditReport): string {
             ]),
           ),
     );
+    parts.push(
+      `<h3>Would be denied by these profiles: ${w.denied.length} destination(s)` +
+        (w.notRedecided > 0
+          ? ` (${w.notRedecided} refused before any profile was consulted: not re-decided)`
+          : '') +
+        '</h3>',
+    );
+    if (w.denied.length > 0) {
+      parts.push(
+        table(
+          ['client group', 'destination', 'connections', 'reason'],
+          w.denied.map((d) => [
+            groupLabel(d.group),
+            { code: destinationLabel(d) },
+            String(d.connections),
+            d.reason,
+          ]),
+        ),
+      );
+    }
     for (const c of r.coverage) parts.push(coverage(c));
   }
   if (r.malformed.count > 0) {

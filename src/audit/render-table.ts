@@ -84,6 +84,17 @@ export function renderTable(r: AuditReport): string {
         ),
       );
     }
+    out.push(...heading(`Would be denied by ${w.profiles.join(' + ')}: ${w.denied.length} destination(s)`));
+    if (w.notRedecided > 0)
+      out.push(`(${w.notRedecided} refused before any profile was consulted: not re-decided)`);
+    if (w.denied.length > 0) {
+      out.push(
+        ...textTable(
+          ['group', 'destination', 'conns', 'reason'],
+          w.denied.map((d) => [groupLabel(d.group), destinationLabel(d), String(d.connections), d.reason]),
+        ),
+      );
+    }
     for (const c of r.coverage) {
       out.push(
         ...heading(`Coverage of ${c.profile}: ${c.used.length} rule(s) used, ${c.unused.length} unused`),
