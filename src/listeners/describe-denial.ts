@@ -15,17 +15,27 @@ function formatTarget(request: EgressRequest): string {
   return request.host.includes(':') ? `[${request.host}]:${request.port}` : `${request.host}:${request.port}`;
 }
 
-/** 403 with the host, port and reason; a target that is no target at all is a 400. */
+// Not a policy answer: a target that is no target is the client's error, a full gateway is temporary.
+const special: Readonly<
+  Partial<Record<Deny['reason'], Omit<HttpAnswer, 'body' | 'headers'> & { error: string }>>
+> = {
+  invalid_target: { status: 400, statusText: 'Bad Request', error: 'http_request_error' },
+  connection_limit: { status: 503, statusText: 'Service Unavailable', error: 'connection_limit_reached' },
+};
+
+/** 403 with the host, port and reason; 400 for a target that is no target, 503 at a connection limit. */
 export function describeDenial(request: EgressRequest, decision: Deny): HttpAnswer {
-  const invalid = decision.reason === 'invalid_target';
+  const answer = special[decision.reason] ?? {
+    status: 403,
+    statusText: 'Forbidden',
+    error: 'http_request_denied',
+  };
   const details = `${formatTarget(request)} ${decision.reason}: ${decision.detail}`;
   return {
-    status: invalid ? 400 : 403,
-    statusText: invalid ? 'Bad Request' : 'Forbidden',
+    status: answer.status,
+    statusText: answer.statusText,
     body: `egressgate: denied ${formatTarget(request)} (${decision.reason}: ${decision.detail})\n`,
-    headers: {
-      'Proxy-Status': formatProxyStatus(invalid ? 'http_request_error' : 'http_request_denied', details),
-    },
+    headers: { 'Proxy-Status': formatProxyStatus(answer.error, details) },
   };
 }
 
