@@ -9,12 +9,13 @@ export interface TunnelAnswer {
 }
 
 /**
- * Sends `CONNECT target` on a fresh connection and resolves once the response head has arrived
+ * Sends `CONNECT target` on a fresh connection (from `localAddress`, e.g. 127.0.0.2, when given) and resolves once the response head has arrived
  * (status 0 when the proxy closed without answering).
  */
-export function openTunnel(proxyPort: number, target: string): Promise<TunnelAnswer> {
+export function openTunnel(proxyPort: number, target: string, localAddress?: string): Promise<TunnelAnswer> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: proxyPort }, () =>
+    const from = localAddress === undefined ? {} : { localAddress };
+    const socket = connect({ host: '127.0.0.1', port: proxyPort, ...from }, () =>
       socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`),
     );
     let buffered = Buffer.alloc(0);
