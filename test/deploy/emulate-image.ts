@@ -160,10 +160,15 @@ async function runCommand(command: string, dirs: StageDirs, binDir: string, stag
   if (!known.some((re) => re.test(command)))
     throw new Error(`stage ${stage}: RUN "${command}" is not emulated`);
   try {
-    await execFileAsync('sh', ['-c', command], { cwd: dirs.stageDir, env: process.env, maxBuffer: 16 << 20 });
+    await execFileAsync('sh', ['-c', command], { cwd: dirs.stageDir, env: cleanEnv(), maxBuffer: 16 << 20 });
   } catch (err) {
     // tsc reports on stdout: without it the failure would only say which command failed.
     const out = (err as { stdout?: string }).stdout ?? '';
     throw new Error(`stage ${stage}: RUN "${command}" failed\n${out.slice(-4000)}${(err as Error).message}`);
   }
+}
+
+/** The environment without the npm_* variables of an enclosing `npm test`: a docker build has none. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
 }

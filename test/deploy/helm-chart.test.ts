@@ -141,6 +141,23 @@ describe('helm chart egressgate', () => {
     }
   });
 
+  it('binds every listener to the IPv6 any-address when bindAddress is [::]', async () => {
+    const objects = await renderChart(helm, chartDir, {
+      set: ['bindAddress=[::]', 'transparent.enabled=true'],
+    });
+    const config = parse(String(dig(pick(objects, 'ConfigMap'), 'data', 'config.yaml'))) as Record<
+      string,
+      unknown
+    >;
+    expect([config.listen, config.admin, config.transparentTls, config.transparentHttp]).toEqual([
+      '[::]:3128',
+      '[::]:9090',
+      ['[::]:15001=443'],
+      ['[::]:15002=80'],
+    ]);
+    expect(schemaErrors('src/config/config-schema.json', config)).toEqual([]);
+  });
+
   it('passes the values through to the config and adds the transparent listeners and custom profiles', () => {
     const values = readYamlFile(allOnValuesFile);
     const config = parse(

@@ -50,11 +50,11 @@ The egressgate config file: the user's config plus the keys the chart owns. With
 */}}
 {{- define "egressgate.config" -}}
 {{- $cfg := deepCopy .Values.config }}
-{{- $_ := set $cfg "listen" (printf "0.0.0.0:%d" (int .Values.ports.proxy)) }}
-{{- $_ := set $cfg "admin" (printf "0.0.0.0:%d" (int .Values.ports.admin)) }}
+{{- $_ := set $cfg "listen" (printf "%s:%d" .Values.bindAddress (int .Values.ports.proxy)) }}
+{{- $_ := set $cfg "admin" (printf "%s:%d" .Values.bindAddress (int .Values.ports.admin)) }}
 {{- if .Values.transparent.enabled }}
-{{- $_ := set $cfg "transparentTls" (list (printf "0.0.0.0:%d=%d" (int .Values.ports.transparentTls) (int .Values.transparent.tlsDestinationPort))) }}
-{{- $_ := set $cfg "transparentHttp" (list (printf "0.0.0.0:%d=%d" (int .Values.ports.transparentHttp) (int .Values.transparent.httpDestinationPort))) }}
+{{- $_ := set $cfg "transparentTls" (list (printf "%s:%d=%d" .Values.bindAddress (int .Values.ports.transparentTls) (int .Values.transparent.tlsDestinationPort))) }}
+{{- $_ := set $cfg "transparentHttp" (list (printf "%s:%d=%d" .Values.bindAddress (int .Values.ports.transparentHttp) (int .Values.transparent.httpDestinationPort))) }}
 {{- end }}
 {{- if .Values.customProfiles }}
 {{- $_ := set $cfg "policies" (list (include "egressgate.shippedPoliciesDir" .) (include "egressgate.customPoliciesDir" .)) }}
