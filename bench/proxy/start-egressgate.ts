@@ -28,8 +28,11 @@ export function egressgateAvailable(): boolean {
  */
 export async function startEgressgate(workDir: string, setup: EgressgateSetup): Promise<RunningEgressgate> {
   const dir = path.join(workDir, 'egressgate');
-  fs.mkdirSync(dir, { recursive: true });
-  const config = path.join(dir, 'egressgate.yaml');
+  // egressgate watches the config file's directory and reloads on any change in it: the decision log
+  // must live elsewhere, or every log write would trigger a reload.
+  const configDir = path.join(dir, 'config');
+  fs.mkdirSync(configDir, { recursive: true });
+  const config = path.join(configDir, 'egressgate.yaml');
   fs.writeFileSync(
     config,
     [
