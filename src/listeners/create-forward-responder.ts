@@ -34,6 +34,11 @@ function forwardWeb(
   idleMs: number,
 ): Relay {
   let reason: CloseReason | null = null;
+  // The client may have left while the upstream was being dialed: its 'close' is already past.
+  if (req.socket.destroyed) {
+    connection.socket.destroy();
+    return { done: Promise.resolve('client_closed'), close: () => undefined };
+  }
   const done = new Promise<CloseReason>((resolve) => {
     res.once('close', () => {
       connection.socket.destroy();
@@ -78,10 +83,14 @@ function forwardUpgrade(
       close(client.closed ? 'client_closed' : 'upstream_closed');
       if (++closed === 2) resolve(reason ?? 'client_closed');
     };
-    client.once('close', onClose);
-    upstream.once('close', onClose);
+    for (const socket of [client, upstream]) {
+      // A side that closed while the upstream was being dialed has already emitted its 'close'.
+      if (socket.closed) onClose();
+      else socket.once('close', onClose);
+    }
   });
-  client.once('end', () => (reason ??= 'client_closed'));
+  // Websockets never half-close TCP: a client FIN (even before the upgrade answer) ends it.
+  client.once('end', () => close('client_closed'));
   upstream.once('end', () => (reason ??= 'upstream_closed'));
   client.setTimeout(idleMs, () => close('idle_timeout'));
   stripHopHeaders(req.headers, true);

@@ -46,8 +46,11 @@ export function tunnel(client: Socket, upstream: Socket, options: TunnelOptions)
 
   client.once('end', () => (reason ??= 'client_closed'));
   upstream.once('end', () => (reason ??= 'upstream_closed'));
-  client.on('error', () => end('error'));
-  upstream.on('error', () => end('error'));
+  // A reset or a write into a socket the peer already closed is that side closing, not a fault.
+  const closedBy = (side: 'client_closed' | 'upstream_closed') => (err: NodeJS.ErrnoException) =>
+    end(err.code === 'ECONNRESET' || err.code === 'EPIPE' ? side : 'error');
+  client.on('error', closedBy('client_closed'));
+  upstream.on('error', closedBy('upstream_closed'));
   for (const socket of [client, upstream]) {
     // A socket that closed while the dial was under way has already emitted its 'close'.
     if (socket.closed) onClosed();

@@ -1,37 +1,51 @@
 import type { Socket } from 'node:net';
 import { matchClientGroup } from '../config/match-client-group.js';
 import type { EgressRequest, SocketAddress } from '../egress-request.js';
+import type { Connection } from '../net/create-dialer.js';
 import { toDialError } from '../net/dial-error.js';
-import type { Connection, DialPlan } from '../net/create-dialer.js';
 import { decide, denial } from '../policy/decide.js';
-import { type Decision, type DenyReason, type Mode } from '../policy/decision.js';
+import type { Decision, Deny, DenyReason } from '../policy/decision.js';
 import type { CloseReason } from '../observe/recorder.js';
 import type { EgressContext } from './egress-context.js';
 import type { EgressResponder } from './egress-responder.js';
 import type { ActiveGroup } from './policy-state.js';
 
-interface Outcome {
-  readonly decision: Decision;
-  readonly plan: DialPlan | null;
-  readonly dialError: ReturnType<typeof toDialError> | null;
-}
+type Planned = Awaited<ReturnType<EgressContext['dialer']['plan']>>;
 
+/** The policy's answer, and where an allowed target would be dialed (or why it cannot be). */
 async function decideAndPlan(
   ctx: EgressContext,
   request: EgressRequest,
   group: ActiveGroup,
-): Promise<Outcome> {
+): Promise<{ decision: Decision; plan: Planned | null; planError: unknown }> {
   const target =
     request.path === undefined ? request : { host: request.host, port: request.port, path: request.path };
   const decision = decide(group.policy, target, group.mode);
-  if (decision.verdict === 'deny' && decision.enforced) return { decision, plan: null, dialError: null };
+  if (decision.verdict === 'deny' && decision.enforced) return { decision, plan: null, planError: null };
   try {
     const plan = await ctx.dialer.plan(request, group.allowedCidrs);
-    if ('refused' in plan) return { decision: denial(plan.refused, 'enforce'), plan: null, dialError: null };
-    return { decision, plan, dialError: null };
+    // Private addresses and loops are refused in report mode too: report mode relaxes the
+    // allowlist, never the protection of the network egressgate runs in.
+    if ('refused' in plan) return { decision: denial(plan.refused, 'enforce'), plan: null, planError: null };
+    return { decision, plan, planError: null };
   } catch (err) {
-    return { decision, plan: null, dialError: toDialError(err) };
+    return { decision, plan: null, planError: err };
   }
+}
+
+/** Refusals that need no policy: no client group, a listener-level problem, a connection limit. */
+function refuseEarly(
+  ctx: EgressContext,
+  request: EgressRequest,
+  group: ActiveGroup | null,
+  listenerDenial: DenyReason | undefined,
+): Deny | null {
+  if (group === null) return denial('client_not_allowed', 'enforce');
+  if (listenerDenial !== undefined) return denial(listenerDenial, 'enforce');
+  const limit = ctx.active.acquire(group.name, group.maxConnections);
+  if (limit === null) return null;
+  ctx.recorder.limitReached?.(request, limit);
+  return denial('connection_limit', 'enforce');
 }
 
 /**
@@ -48,18 +62,13 @@ export async function handleEgress(
   const started = ctx.now();
   const group = matchClientGroup(ctx.policy().groups, request.client.address, request.user);
   const groupName = group?.name ?? null;
-  let mode: Mode = group?.mode ?? 'enforce';
+  const mode = group?.mode ?? 'enforce';
+  const early = refuseEarly(ctx, request, group, listenerDenial);
   let dialed: SocketAddress | null = null;
   let connection: Connection | null = null;
-  let decision: Decision;
   let closeReason: CloseReason = 'denied';
-  let counted = false;
-  const limit =
-    group === null || listenerDenial !== undefined
-      ? null
-      : ctx.active.acquire(group.name, group.maxConnections);
 
-  const close = (): void => {
+  const close = (decision: Decision): void => {
     ctx.recorder.closed({
       request,
       group: groupName,
@@ -71,49 +80,31 @@ export async function handleEgress(
       durationMs: ctx.now() - started,
       closeReason,
     });
-    if (counted && group !== null) ctx.active.release(group.name);
+    // Only a connection that got past refuseEarly holds a slot.
+    if (early === null && groupName !== null) ctx.active.release(groupName);
+  };
+  const refuse = (deny: Deny): void => {
+    ctx.recorder.decided(request, groupName, deny, mode);
+    responder.deny(request, deny, group?.denyStyle ?? 'forbidden');
+    close(deny);
   };
 
-  if (group === null) {
-    decision = denial('client_not_allowed', 'enforce');
-  } else if (listenerDenial !== undefined) {
-    decision = denial(listenerDenial, 'enforce');
-  } else if (limit !== null) {
-    ctx.recorder.limitReached?.(request, limit);
-    decision = denial('connection_limit', 'enforce');
-  } else {
-    counted = true;
-    // Replaced by the policy's answer below; only the refusals above are final here.
-    decision = denial('no_matching_rule', 'enforce');
-  }
-  if (!counted) {
-    mode = 'enforce';
-    ctx.recorder.decided(request, groupName, decision, mode);
-    if (decision.verdict === 'deny') responder.deny(request, decision, group?.denyStyle ?? 'forbidden');
-    close();
-    return;
-  }
-  const activeGroup = group as ActiveGroup;
-  const outcome = await decideAndPlan(ctx, request, activeGroup);
-  decision = outcome.decision;
-  if (decision.verdict === 'deny' && decision.enforced) mode = 'enforce';
+  if (early !== null || group === null) return refuse(early ?? denial('client_not_allowed', 'enforce'));
+  const outcome = await decideAndPlan(ctx, request, group);
+  const decision = outcome.decision;
+  if (decision.verdict === 'deny' && decision.enforced) return refuse(decision);
   ctx.recorder.decided(request, groupName, decision, mode);
-  if (decision.verdict === 'deny' && decision.enforced) {
-    responder.deny(request, decision, activeGroup.denyStyle);
-    close();
-    return;
-  }
+
   const connectStarted = ctx.now();
   try {
-    if (outcome.plan === null) throw outcome.dialError ?? new Error('no dial plan');
+    if (outcome.plan === null || 'refused' in outcome.plan) throw outcome.planError;
     connection = await ctx.dialer.connect(outcome.plan);
   } catch (err) {
     const dialError = toDialError(err);
     closeReason = 'dial_error';
     ctx.recorder.dialFailed(request, dialError.code);
     responder.dialFailed(request, dialError.code, dialError.message);
-    close();
-    return;
+    return close(decision);
   }
   dialed = connection.dialed;
   ctx.recorder.connected(request, dialed, (ctx.now() - connectStarted) / 1000);
@@ -126,5 +117,5 @@ export async function handleEgress(
     connection.socket.destroy();
     client.destroy();
   }
-  close();
+  close(decision);
 }

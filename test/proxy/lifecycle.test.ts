@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServeConfig } from '../../src/config/serve-config.js';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
@@ -64,6 +64,27 @@ describe('connection lifecycle', () => {
     );
   });
 
+  it.each([
+    ['CONNECT', 'CONNECT allowed.example.test:443 HTTP/1.1\r\n\r\n'],
+    [
+      'absolute-URI GET',
+      'GET http://plain.example.test/allowed/ HTTP/1.1\r\nHost: plain.example.test\r\n\r\n',
+    ],
+    [
+      'websocket upgrade',
+      'GET http://ws.example.test/socket HTTP/1.1\r\nHost: ws.example.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+    ],
+  ])('releases a %s whose client leaves while the upstream is dialed', async (_kind, bytes) => {
+    const gate = await start({ latencyMs: 150 });
+    const socket = connect({ host: '127.0.0.1', port: gate.addresses.listen.port });
+    socket.write(bytes);
+    await gate.waitForLine((l) => l['msg'] === 'decision' || l['event'] === 'decision');
+    socket.destroy();
+    const line = await gate.waitForLine((l) => l['msg'] === 'close');
+    expect(line['closeReason']).toBe('client_closed');
+    expect(gate.app.activeConnections()).toBe(0);
+  });
+
   it('refuses connections over limits.maxConnections (connection_limit)', async () => {
     const gate = await start({ limits: { maxConnections: 1 } });
     const first = await openTunnel(gate);
@@ -71,7 +92,7 @@ describe('connection lifecycle', () => {
     const second = parseRawResponse(
       await rawExchange(gate.addresses.listen.port, 'CONNECT allowed.example.test:443 HTTP/1.1\r\n\r\n'),
     );
-    expect(second.status).toBe(403);
+    expect(second.status).toBe(503);
     expect(second.body).toContain('connection_limit');
     first.socket.destroy();
   });
