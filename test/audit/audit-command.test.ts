@@ -70,9 +70,7 @@ describe('egressgate audit (CLI)', () => {
     [['--profile', 'no-such-profile', sessionLog], /no profile 'no-such-profile'/],
     [['--profile', 'arc-agents-v2', '--policies', fixturePolicies, sessionLog], /region/],
     [['--set', 'region=westeurope', sessionLog], /--set needs --profile/],
-    [['--format', 'pdf', sessionLog], /Allowed choices are table, json, markdown, html/],
     [['--wildcard-min', '1', sessionLog], /a whole number from 2/],
-    [[], /missing required argument 'logfiles'/],
   ])('exits 2 with a message for bad usage %#', async (args, message) => {
     const r = await runAuditCli(args);
     expect(r.code).toBe(2);

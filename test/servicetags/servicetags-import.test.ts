@@ -147,7 +147,6 @@ describe('servicetags import', () => {
     [['--tag', 'NoSuchTag'], /no service tag 'NoSuchTag'/],
     [['--tag', 'Sql.westeurope', '--ports', 'https'], /ports are numbers or ranges/],
     [['--tag', 'Sql.westeurope', '--ports', '70000'], /out of range/],
-    [[], /required option '-t, --tag <name>'/],
   ])('CLI: exits 2 on bad input %#', async (args, message) => {
     const r = await runCli(['servicetags', 'import', sample, ...args]);
     expect(r.code).toBe(2);
