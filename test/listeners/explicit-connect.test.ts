@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { ProxyAgent, request as undiciRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCa } from '../support/make-certs.js';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
@@ -77,6 +78,14 @@ describe('explicit CONNECT', () => {
       `HTTPS_PROXY=${proxyUrl} curl -sS --cacert ${caFile} https://allowed.example.test/env`,
     ]);
     expect(result.stdout).toBe('hello from management.azure.com GET /env body=');
+  });
+
+  it('works with undici ProxyAgent (CONNECT)', async () => {
+    const dispatcher = new ProxyAgent({ uri: proxyUrl, requestTls: { ca: testCa().certPem } });
+    const res = await undiciRequest('https://management.azure.com/undici', { dispatcher });
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.text()).toBe('hello from management.azure.com GET /undici body=');
+    await dispatcher.close();
   });
 
   it('hands the client the upstream certificate unchanged', async () => {
@@ -169,5 +178,27 @@ describe('explicit CONNECT', () => {
     );
     expect(result.stdout).toContain('hello from management.azure.com GET /openssl');
     expect(result.stderr).toContain('Verification: OK');
+  });
+});
+
+describe('explicit listener on IPv6 loopback', () => {
+  it('accepts clients on [::1] as the implicit local group', async () => {
+    const v6 = await startTestApp({ listen: '[::1]:0', connectTo: [`::127.0.0.1:${upstream.port}`] });
+    try {
+      const proxy = `http://[::1]:${v6.addresses.listen.port}`;
+      const result = await runCommand('curl', [
+        '-sS',
+        '-x',
+        proxy,
+        '--cacert',
+        caFile,
+        'https://management.azure.com/v6',
+      ]);
+      expect(result.stdout).toBe('hello from management.azure.com GET /v6 body=');
+      const line = await v6.waitForLine((l) => l['msg'] === 'decision');
+      expect(line).toMatchObject({ client: '::1', group: 'local', decision: 'allow' });
+    } finally {
+      await v6.stop();
+    }
   });
 });
