@@ -122,7 +122,7 @@ export function createLabCommand(): Command {
     )
     .option(
       '--allow-client <cidr>',
-      'clients allowed besides loopback-only setups (repeatable)',
+      'client addresses allowed to use the proxy (repeatable; none given: loopback only)',
       collectList,
       [],
     )
