@@ -10,6 +10,14 @@ export const MAX_MALFORMED_EXAMPLES = 10;
 
 const EXCERPT_CHARS = 80;
 
+/** Control bytes (binary junk, a gzip fragment) would be invisible or break a terminal. */
+function printable(text: string): string {
+  return Array.from(text, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 || code === 0x7f ? '?' : c;
+  }).join('');
+}
+
 export interface AuditInputs {
   readonly aggregate: TrafficAggregate;
   readonly inputs: readonly InputSummary[];
@@ -62,7 +70,7 @@ export async function readAuditInputs(opts: ReadAuditOptions): Promise<AuditInpu
                 file: shown,
                 line: s.lines,
                 error: parsed.error,
-                excerpt: line.slice(0, EXCERPT_CHARS),
+                excerpt: printable(line.slice(0, EXCERPT_CHARS)),
               });
             }
         }

@@ -41,7 +41,7 @@ describe('report formats with hostile log content', () => {
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'egressgate-escape-'));
     const file = join(tmp, 'evil.log');
-    await writeFile(file, `${lines.join('\n')}\n<script>alert(2)</script>\n`);
+    await writeFile(file, `${lines.join('\n')}\n<script>alert(2)</script>\n\u0007bell\u001b[2J\n`);
     const inputs = await readAuditInputs({ files: [file], stdin: Readable.from([]) });
     report = buildAuditReport(inputs, { policy: null, wildcardMin: 3, suggestName: 'audit-suggested' });
   });
@@ -68,6 +68,13 @@ describe('report formats with hostile log content', () => {
     expect(md).toContain('### &lt;b&gt;grp&lt;/b&gt;');
     // Outside code spans no tag survives; inside one (the malformed-line excerpt) it is shown literally.
     expect(md.join('\n').replace(/`[^`]*`/g, '')).not.toMatch(/<b>|<script|<img/);
+  });
+
+  it('quotes malformed lines without their control characters', () => {
+    expect(report.malformed.examples.map((m) => m.excerpt)).toEqual([
+      '<script>alert(2)</script>',
+      '?bell?[2J',
+    ]);
   });
 
   it('invalid host names get no suggested rule', () => {
