@@ -62,13 +62,14 @@ export async function runMatcherSuite(
   return {
     suite: 'matcher',
     table: formatTable(
-      `Policy decisions (decide, enforce), ${TARGETS} mixed targets, one core, median of ${FAST.rounds} rounds`,
+      `Policy decisions (decide, enforce): ${TARGETS} mixed targets, one thread, median of ${FAST.rounds} rounds; per CPU-second (= one dedicated core) and per wall-clock second`,
       [
         'profile set',
         'rules',
-        'decisions/s',
+        'decisions/CPU-s',
         'ns/decision',
-        'reference/s',
+        'decisions/wall-s',
+        'reference/CPU-s',
         'speed-up',
         'allow %',
         'disagree',
@@ -76,10 +77,11 @@ export async function runMatcherSuite(
       rows.map((r) => [
         r.name,
         r.rules,
-        Math.round(r.compiled.decisionsPerSecond),
+        Math.round(r.compiled.decisionsPerCpuSecond),
         r.compiled.nsPerDecision,
-        r.reference.decisionsPerSecond,
-        r.compiled.decisionsPerSecond / r.reference.decisionsPerSecond,
+        Math.round(r.compiled.decisionsPerSecond),
+        r.reference.decisionsPerCpuSecond,
+        r.compiled.decisionsPerCpuSecond / r.reference.decisionsPerCpuSecond,
         (100 * (r.mix.allow ?? 0)) / TARGETS,
         `${r.disagreements}/${r.checked}`,
       ]),
@@ -89,11 +91,11 @@ export async function runMatcherSuite(
     goals: [
       {
         goal: 'compiled matcher ≥ 2,000,000 decisions/s on all shipped profiles',
-        met: all === undefined ? null : all.compiled.decisionsPerSecond >= 2_000_000,
+        met: all === undefined ? null : all.compiled.decisionsPerCpuSecond >= 2_000_000,
         detail:
           all === undefined
             ? 'not measured'
-            : `${Math.round(all.compiled.decisionsPerSecond).toLocaleString('en-US')}/s`,
+            : `${Math.round(all.compiled.decisionsPerCpuSecond).toLocaleString('en-US')} per CPU-second (${Math.round(all.compiled.decisionsPerSecond).toLocaleString('en-US')} per wall-clock second)`,
       },
       {
         goal: 'cost at 10,000 rules ≤ 1.5× cost at 100 rules',
@@ -131,7 +133,7 @@ function measurePolicy(name: string, policy: CompiledPolicy, progress: (line: st
   const compiled = timeDecisions((t) => decide(policy, t, 'enforce'), targets, FAST);
   const slow = timeDecisions((t) => decide(reference, t, 'enforce'), targets, SLOW);
   progress(
-    `${name}: ${Math.round(compiled.decisionsPerSecond)} decisions/s (reference ${Math.round(slow.decisionsPerSecond)}/s)`,
+    `${name}: ${Math.round(compiled.decisionsPerCpuSecond)} decisions/CPU-s (reference ${Math.round(slow.decisionsPerCpuSecond)})`,
   );
   return { name, rules: policy.rules.length, compiled, reference: slow, mix, checked, disagreements };
 }
