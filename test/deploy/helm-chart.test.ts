@@ -10,6 +10,7 @@ import {
 import { ensureHelm } from './ensure-helm.js';
 import { dig, pick, renderChart, runHelm } from './render-chart.js';
 import type { K8sObject } from './render-chart.js';
+import { validateK8sObject } from './validate-k8s-object.js';
 
 let helm: string;
 let defaults: K8sObject[];
@@ -36,6 +37,11 @@ describe('helm chart egressgate', () => {
     const result = await runHelm(helm, args);
     expect(result.stdout + result.stderr).toContain('0 chart(s) failed');
     expect(result.code).toBe(0);
+  });
+
+  it('renders objects that validate against the Kubernetes and prometheus-operator schemas', async () => {
+    const example = await renderChart(helm, chartDir, { valuesFiles: [transparentExampleFile] });
+    for (const object of [...defaults, ...allOn, ...example]) expect(validateK8sObject(object)).toBeNull();
   });
 
   it('renders the core objects by default and the optional ones only when turned on', () => {
