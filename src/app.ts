@@ -44,12 +44,19 @@ export interface AppAddresses {
   readonly transparentHttp: readonly AddressInfo[];
 }
 
+/** What a reload may change: the client groups (profiles, parameters, mode) and the policies dir. */
+export type PolicySource = Pick<ServeSettings, 'groups' | 'policiesDir'>;
+
 export interface App {
   start(): Promise<AppAddresses>;
   /** Closes everything at once: listeners, open connections (`drained`), the admin server. */
   stop(): Promise<void>;
-  /** Loads the policy again and swaps it in; on error the old policy stays and the error is thrown. */
-  reloadPolicy(): Promise<void>;
+  /**
+   * Loads the policy again and swaps it in; on error the old policy stays and the error is thrown.
+   * `next` carries client groups and the policies dir from a re-read config file; listeners, limits
+   * and timeouts stay as started.
+   */
+  reloadPolicy(next?: PolicySource): Promise<void>;
   /**
    * Readiness false (/readyz 503), listeners stop accepting, open connections get up to timeoutMs
    * to finish, then the rest are closed (`drained`).
@@ -69,8 +76,9 @@ export function createApp(deps: AppDeps): App {
     ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
   });
   const denied = new DeniedTracker(1_000, () => Date.now());
+  let source: PolicySource = config;
   const profilesOf = (group: string | null): readonly string[] =>
-    config.groups.find((g) => g.name === group)?.profiles ?? [];
+    source.groups.find((g) => g.name === group)?.profiles ?? [];
   const recorder = createRecorder({ logger, metrics, denied, profilesOf });
   const active = new ActiveConnections(config.limits.maxConnections);
   const bound: SocketAddress[] = [];
@@ -112,10 +120,10 @@ export function createApp(deps: AppDeps): App {
     isOwnAddress: createOwnAddressTest(() => bound),
   };
 
-  async function loadState(): Promise<PolicyState> {
-    const next = await loadPolicyState(config.groups, config.policiesDir, load);
+  async function loadState(from: PolicySource): Promise<PolicyState> {
+    const next = await loadPolicyState(from.groups, from.policiesDir, load);
     metrics.setPolicyInfo(
-      config.groups.map((g) => ({
+      from.groups.map((g) => ({
         group: g.name,
         profiles: g.profiles,
         parameters: g.parameters,
@@ -138,7 +146,7 @@ export function createApp(deps: AppDeps): App {
 
   return {
     async start() {
-      state = await loadState();
+      state = await loadState(source);
       const listen = await bind(createExplicitListener(ctx, options), config.listen.host, config.listen.port);
       const transparentTls: AddressInfo[] = [];
       for (const l of config.transparentTls) {
@@ -155,7 +163,7 @@ export function createApp(deps: AppDeps): App {
         admin = createAdminServer({
           registry,
           readiness: () => ready,
-          policyInfo: () => config.groups,
+          policyInfo: () => source.groups,
           denied,
         });
         adminAddress = await admin.listen(config.admin);
@@ -175,9 +183,10 @@ export function createApp(deps: AppDeps): App {
       await admin?.close();
     },
 
-    async reloadPolicy() {
+    async reloadPolicy(next) {
       // Assigned only after a complete load: a failed reload leaves the old policy in force.
-      state = await loadState();
+      state = await loadState(next ?? source);
+      source = next ?? source;
     },
 
     async drain(timeoutMs) {

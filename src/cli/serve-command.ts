@@ -59,8 +59,17 @@ async function runServe(opts: ServeOptions): Promise<void> {
     resolve(settings.policiesDir),
     ...(opts.config === undefined ? [] : [dirname(resolve(opts.config))]),
   ];
+  // A reload re-reads the config file too: its client groups, profiles and parameters may have changed.
+  const { config } = opts;
+  const reloadPolicy = async (): Promise<void> => {
+    if (config === undefined) return app.reloadPolicy();
+    const next = resolveSettings(mergeServeFlags(await loadConfig(config), opts), {
+      defaultPoliciesDir: defaultPoliciesDir(),
+    });
+    return app.reloadPolicy(next);
+  };
   const supervisor = superviseApp({
-    app,
+    app: { reloadPolicy, drain: (ms) => app.drain(ms), stop: () => app.stop() },
     logger,
     drainTimeoutMs: settings.drainTimeoutMs,
     watchDirs,

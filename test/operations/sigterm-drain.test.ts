@@ -41,6 +41,13 @@ async function serve(drainTimeoutMs: number): Promise<ServeProcess> {
   return p;
 }
 
+/** Status of a CONNECT; an allowed tunnel is closed again so a later drain has nothing to wait for. */
+async function statusOf(proxyPort: number, target: string): Promise<number> {
+  const t = await openTunnel(proxyPort, target);
+  t.socket.destroy();
+  return t.status;
+}
+
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
@@ -55,7 +62,7 @@ function refused(port: number): Promise<boolean> {
 describe('reload in the real process', () => {
   it('reloads on SIGHUP, and keeps the old policy when a profile file turns invalid', async () => {
     const gate = await serve(1000);
-    expect((await openTunnel(gate.proxyPort, 'new.ops.test:443')).status).toBe(403);
+    expect(await statusOf(gate.proxyPort, 'new.ops.test:443')).toBe(403);
     const tunnel = await openTunnel(gate.proxyPort, 'drain.ops.test:443');
 
     await policy.allow(['drain.ops.test', 'new.ops.test']);
@@ -63,7 +70,7 @@ describe('reload in the real process', () => {
     await gate.waitForLine(
       (l) => l['event'] === 'policy_reload' && l['trigger'] === 'SIGHUP' && l['result'] === 'success',
     );
-    expect((await openTunnel(gate.proxyPort, 'new.ops.test:443')).status).toBe(200);
+    expect(await statusOf(gate.proxyPort, 'new.ops.test:443')).toBe(200);
 
     // The directory watch (no signal) picks up the broken file: error with file and line, old policy kept.
     await policy.writeRaw(`name: ${PROFILE}\nrules:\n  - id: x\n    hosts: ['*.com']\n    ports: [443]\n`);
@@ -72,7 +79,7 @@ describe('reload in the real process', () => {
     );
     expect(failure).toMatchObject({ level: 'error', trigger: 'file change' });
     expect(String(failure['file'])).toContain(`${PROFILE}.yaml`);
-    expect((await openTunnel(gate.proxyPort, 'new.ops.test:443')).status).toBe(200);
+    expect(await statusOf(gate.proxyPort, 'new.ops.test:443')).toBe(200);
     expect(await tunnel.roundTrip('still here')).toBe('still here');
 
     await policy.allow(['drain.ops.test']);
