@@ -25,7 +25,7 @@ interface InForce {
   readonly names: readonly string[];
 }
 
-type Outcome = 'allow' | 'deny:no_matching_rule' | 'deny:port_not_allowed';
+type Outcome = 'allow' | 'deny:no_matching_rule' | 'deny:port_not_allowed' | 'deny:path_not_allowed';
 
 const OTHER_PORTS = [22, 80, 443, 8080, 8443, 9418];
 
