@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { allOnValuesFile, chartDir, readYamlFile } from './chart-paths.js';
 import { chartedMetrics } from './charted-metrics.js';
 import { ensureHelm } from './ensure-helm.js';
+import { findPromqlError } from './find-promql-error.js';
 import { dig, pick, renderChart, runHelm } from './render-chart.js';
 import type { K8sObject } from './render-chart.js';
 
@@ -147,6 +148,7 @@ describe('helm chart monitoring objects', () => {
     expect(byName.get('EgressgateNoReadyReplicas')).toContain('deployment="gw-egressgate"');
     for (const expr of byName.values()) expect(expr).toContain('namespace="egress"');
     for (const expr of byName.values()) expect(expr).not.toMatch(/\{\{|\}\}/);
+    for (const expr of byName.values()) expect(findPromqlError(expr), expr).toBeNull();
   });
 
   it('ships a Grafana dashboard labelled for the sidecar that charts every metric', () => {
@@ -158,6 +160,7 @@ describe('helm chart monitoring objects', () => {
     };
     const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)).join('\n');
     for (const metric of chartedMetrics) expect(exprs, metric).toContain(metric);
+    for (const expr of exprs.split('\n')) expect(findPromqlError(expr), expr).toBeNull();
     expect(exprs).toMatch(/sum by \(profile\) \(rate\(egressgate_decisions_total\{[^}]*decision="deny"/);
     expect(exprs).toMatch(/sum by \(host, port\) \(increase\(egressgate_denied_destinations_total/);
   });
