@@ -129,6 +129,8 @@ export interface ProfileCoverage {
   readonly profile: string;
   readonly used: readonly RuleUse[];
   readonly unused: readonly RuleRef[];
+  /** Rules that cannot match with these parameters (another cloud, an empty list parameter), and why. */
+  readonly inactive: readonly { readonly id: string; readonly why: string }[];
 }
 
 export interface SuggestedRule {

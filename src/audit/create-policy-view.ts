@@ -12,6 +12,7 @@ export function createPolicyView(
     profiles,
     parameters,
     rules: policy.rules,
+    inactive: policy.inactive,
     // Enforce mode: the what-if asks what the profiles would refuse, whatever mode recorded the traffic.
     decide: (target) => decide(policy, target, 'enforce'),
   };

@@ -14,6 +14,7 @@ export interface PolicyView {
     readonly cidrs: readonly string[];
     readonly ports: readonly string[];
   }[];
+  readonly inactive: readonly { readonly profile: string; readonly id: string; readonly why: string }[];
   decide(target: { host: string; port: number; path?: string }): Decision;
 }
 
@@ -111,18 +112,28 @@ function coverageOf(
   policy: PolicyView,
   uses: ReadonlyMap<string, { connections: number; destinations: number }>,
 ): ProfileCoverage[] {
-  const byProfile = new Map<string, { used: RuleUse[]; unused: RuleRef[] }>();
-  for (const r of policy.rules) {
-    let entry = byProfile.get(r.profile);
+  const byProfile = new Map<
+    string,
+    { used: RuleUse[]; unused: RuleRef[]; inactive: { id: string; why: string }[] }
+  >();
+  const entryOf = (
+    profile: string,
+  ): { used: RuleUse[]; unused: RuleRef[]; inactive: { id: string; why: string }[] } => {
+    let entry = byProfile.get(profile);
     if (!entry) {
-      entry = { used: [], unused: [] };
-      byProfile.set(r.profile, entry);
+      entry = { used: [], unused: [], inactive: [] };
+      byProfile.set(profile, entry);
     }
+    return entry;
+  };
+  for (const r of policy.rules) {
+    const entry = entryOf(r.profile);
     const use = uses.get(`${r.profile}/${r.id}`);
     if (use) entry.used.push({ ...toRef(r), ...use });
     else entry.unused.push(toRef(r));
   }
-  return [...byProfile].map(([profile, e]) => ({ profile, used: e.used, unused: e.unused }));
+  for (const r of policy.inactive) entryOf(r.profile).inactive.push({ id: r.id, why: r.why });
+  return [...byProfile].map(([profile, e]) => ({ profile, ...e }));
 }
 
 /**

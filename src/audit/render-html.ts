@@ -68,6 +68,7 @@ function coverage(c: ProfileCoverage): string {
           u.ports.join(', '),
           { code: targets(u) },
         ]),
+        ...c.inactive.map((u): Cell[] => [{ code: u.id }, 'inactive', '0', '0', '-', u.why]),
       ],
     )
   );

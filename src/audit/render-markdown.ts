@@ -74,6 +74,15 @@ function coverageLines(c: ProfileCoverage): string[] {
       '',
     );
   }
+  if (c.inactive.length > 0) {
+    out.push(
+      ...table(
+        ['inactive rule', 'why it cannot match'],
+        c.inactive.map((r) => [code(r.id), r.why]),
+      ),
+      '',
+    );
+  }
   return out;
 }
 

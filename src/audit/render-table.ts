@@ -111,6 +111,7 @@ export function renderTable(r: AuditReport): string {
               [...u.hosts, ...u.cidrs].join(' '),
             ]),
             ...c.unused.map((u) => [u.id, 'NO', '0', u.ports.join(','), [...u.hosts, ...u.cidrs].join(' ')]),
+            ...c.inactive.map((u) => [u.id, 'inactive', '0', '-', u.why]),
           ],
         ),
       );
