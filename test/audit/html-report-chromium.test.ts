@@ -105,5 +105,5 @@ describe.skipIf(!CHROMIUM)('HTML report in headless Chromium', () => {
     // All bars start at the same x (one axis), and later bars are not longer than earlier ones.
     expect(new Set(bars.map((b) => b.x)).size).toBe(1);
     for (let i = 1; i < bars.length; i++) expect(bars[i]?.width).toBeLessThanOrEqual(bars[i - 1]?.width ?? 0);
-  });
+  }, 90_000); // chromium start-up on a loaded 2-core CI machine can take a while
 });
