@@ -107,7 +107,7 @@ function toRef(r: PolicyView['rules'][number]): RuleRef {
   return { id: r.id, hosts: [...r.hosts], cidrs: [...r.cidrs], ports: [...r.ports] };
 }
 
-/** Coverage per profile, in the order the policy lists its rules (given profiles, then includes). */
+/** Coverage per profile, in the order the policy lists its rules (an included profile before its includer). */
 function coverageOf(
   policy: PolicyView,
   uses: ReadonlyMap<string, { connections: number; destinations: number }>,
