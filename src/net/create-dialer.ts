@@ -138,7 +138,8 @@ export function createDialer(options: DialerOptions): Dialer {
         }
       }
       const deadline = Date.now() + connectTimeoutMs;
-      let lastError: DialError = new DialError('dns_error', 'no addresses');
+      // Built only on failure: an Error captures a stack trace, too costly for every connection.
+      let lastError: DialError | null = null;
       for (const address of plan.addresses) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) break;
@@ -149,7 +150,9 @@ export function createDialer(options: DialerOptions): Dialer {
           lastError = toDialError(err);
         }
       }
-      throw lastError;
+      throw (
+        lastError ?? new DialError('connection_timeout', `no address answered within ${connectTimeoutMs} ms`)
+      );
     },
   };
 }
