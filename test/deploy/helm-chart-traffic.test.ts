@@ -78,7 +78,7 @@ describe('helm chart traffic objects', () => {
     expect(dig(egress[2], 'ports', 0, 'port')).toBe(3128);
   });
 
-  it('exposes the proxy and transparent ports on one Service and admin only on another', () => {
+  it('exposes the proxy and transparent ports on one Service and admin only on another', async () => {
     for (const objects of [defaults, allOn]) {
       const names = new Set(containerPorts(objects).map((p) => p.name));
       const gateway = pick(objects, 'Service', 'gw-egressgate');
@@ -91,6 +91,9 @@ describe('helm chart traffic objects', () => {
       expect((dig(admin, 'spec', 'ports') as Port[]).map((p) => p.targetPort)).toEqual(['admin']);
       expect((dig(gateway, 'spec', 'ports') as Port[]).map((p) => p.targetPort)).not.toContain('admin');
     }
+    expect(dig(pick(allOn, 'Service', 'gw-egressgate'), 'spec', 'externalTrafficPolicy')).toBe('Local');
+    const clusterIp = await renderChart(helm, chartDir, { set: ['service.externalTrafficPolicy=Local'] });
+    expect(dig(pick(clusterIp, 'Service', 'gw-egressgate'), 'spec', 'externalTrafficPolicy')).toBeUndefined();
     const ports = dig(pick(allOn, 'Service', 'gw-egressgate'), 'spec', 'ports') as Port[];
     expect(ports.map((p) => [p.name, p.port, p.targetPort])).toEqual([
       ['proxy', 3128, 'proxy'],
