@@ -55,14 +55,19 @@ export function createTransparentTlsListener(
       };
       void handleEgress(ctx, request, socket, createTlsResponder(socket, bytes, options.idleMs), denial);
     };
+    // Parse again only once the parser's own estimate of missing bytes has arrived, so a hello
+    // trickled in byte by byte costs a few parses, not one per byte.
+    let wanted = 1;
     const onData = (chunk: Buffer): void => {
       chunks.push(chunk);
       received += chunk.length;
+      if (received < wanted) return;
       const result = parseClientHello(chunks.length === 1 ? chunk : Buffer.concat(chunks, received), {
         maxHelloBytes: options.maxHelloBytes,
       });
       if (result.status === 'ok') finish(result);
       else if (result.status === 'invalid') finish(null);
+      else wanted = received + Math.max(1, result.needBytes ?? 1);
     };
     // A client that gives up mid-hello has asked for nothing: no decision to log.
     const onEnd = (): void => {

@@ -91,6 +91,26 @@ describe('transparent TLS listener', () => {
     expect(await denialFor(reason)).toMatchObject({ decision: 'deny', listener: 'transparent-tls' });
   });
 
+  it('answers an unreachable upstream with an internal_error alert', async () => {
+    const down = await startTcpUpstream(() => undefined);
+    await down.close();
+    const gate2 = await startTestApp({
+      transparentTls: ['127.0.0.1:0'],
+      connectTo: [`:443:127.0.0.1:${down.port}`],
+    });
+    try {
+      const reply = await rawExchange(
+        gate2.addresses.transparentTls[0]?.port ?? 0,
+        buildClientHello({ sni: 'allowed.example.test' }),
+      );
+      expect(reply).toEqual(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x50]));
+      const line = await gate2.waitForLine((l) => l['msg'] === 'decision');
+      expect(line).toMatchObject({ decision: 'allow', dialError: 'connection_refused' });
+    } finally {
+      await gate2.stop();
+    }
+  });
+
   it('closes a client that does not finish its hello in time', async () => {
     const hello = buildClientHello({ sni: 'allowed.example.test' });
     const before = gate.lines.length;
