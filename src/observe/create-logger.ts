@@ -26,7 +26,7 @@ export const REDACT_PATHS: readonly string[] = [
 ];
 
 /** String fields that may hold a URL or an authority with userinfo in it. */
-const URL_FIELDS: readonly string[] = ['url', 'upstreamProxy', 'hostHeader', 'target', 'path'];
+const URL_FIELDS: readonly string[] = ['url', 'upstreamProxy', 'host', 'hostHeader', 'target', 'path'];
 
 const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 

@@ -72,14 +72,14 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
       const fields = decisionFields(request, group, decision, mode);
       if (decision.verdict === 'deny') {
         denied.record({
-          host: request.host,
+          host: redactUserinfo(request.host),
           port: request.port,
           reason: decision.reason,
           enforced: decision.enforced,
           client: request.client.address,
           group,
         });
-        metrics.deniedDestinations.inc(request.host, request.port);
+        metrics.deniedDestinations.inc(redactUserinfo(request.host), request.port);
       }
       if (label === 'deny') logger.warn({ ...fields, dialed: null }, 'decision');
       else held.set(request.id, fields);
@@ -117,7 +117,7 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
           listener: request.listener,
           client: request.client.address,
           group: record.group,
-          host: request.host,
+          host: redactUserinfo(request.host),
           port: request.port,
           decision: decisionLabel(decision),
           profile: decision.profile,
@@ -147,7 +147,8 @@ function decisionFields(
     client: request.client.address,
     clientPort: request.client.port,
     group,
-    host: request.host,
+    // A listener that could not parse the target passes it on raw, credentials and all.
+    host: redactUserinfo(request.host),
     port: request.port,
     sni: request.sni ?? null,
     hostHeader: request.hostHeader === undefined ? null : redactUserinfo(request.hostHeader),
