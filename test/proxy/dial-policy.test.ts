@@ -79,6 +79,21 @@ describe('dialing', () => {
     }
   });
 
+  it('answers 503 destination_unavailable when the upstream proxy refuses the CONNECT', async () => {
+    const parent = await startTestApp({ allowClients: ['10.99.0.0/16'] });
+    const child = await startTestApp({ upstreamProxy: `http://127.0.0.1:${parent.addresses.listen.port}` });
+    try {
+      const res = await connectTo(child.addresses.listen.port, 'management.azure.com:443');
+      expect(res.status).toBe(503);
+      expect(res.headers['proxy-status']).toMatch(
+        /^egressgate; error=destination_unavailable; details=".*403/,
+      );
+    } finally {
+      await child.stop();
+      await parent.stop();
+    }
+  });
+
   it('sends allowed traffic on through an upstream proxy, and denied traffic nowhere', async () => {
     const parent = await startTestApp({ connectTo: [`management.azure.com:443:127.0.0.1:${upstream.port}`] });
     const child = await startTestApp({ upstreamProxy: `http://127.0.0.1:${parent.addresses.listen.port}` });

@@ -119,6 +119,24 @@ describe('tunnel', () => {
     ws.close();
   });
 
+  it('leaks no sockets or timers over many tunnels', async () => {
+    const handles = (): number =>
+      process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'Timeout').length;
+    const before = handles();
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const socket = await openTunnel('management.azure.com:443');
+          socket.end('x');
+          await new Promise<void>((resolve) => socket.on('close', () => resolve()).resume());
+        }),
+      );
+    }
+    await gate.waitForLine(() => gate.lines.filter((l) => l['msg'] === 'close').length >= 50);
+    expect(gate.app.activeConnections()).toBe(0);
+    await expect.poll(handles).toBeLessThanOrEqual(before);
+  });
+
   it('leaves no connection open once the clients are gone', async () => {
     const socket = await openTunnel('management.azure.com:443');
     socket.destroy();
