@@ -45,7 +45,8 @@ export async function startEgressgate(workDir: string, setup: EgressgateSetup): 
       'mode: enforce',
       `connectTo: ["management.azure.com:443:127.0.0.1:${setup.upstreamPort}"]`,
       'limits: { maxConnections: 20000 }',
-      'log: { level: info }',
+      // BENCH_EGRESSGATE_LOG_LEVEL=warn drops the per-connection lines: a diagnostic for logging's cost.
+      `log: { level: ${process.env.BENCH_EGRESSGATE_LOG_LEVEL ?? 'info'} }`,
       '',
     ].join('\n'),
   );
