@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
-import { ProxyAgent, request as undiciRequest } from 'undici';
+import { ProxyAgent, request as undiciRequest, WebSocket as UndiciWebSocket } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
 import { runCommand } from '../support/run-command.js';
@@ -143,6 +143,23 @@ describe('explicit absolute-URI HTTP', () => {
     socket.destroy();
     const line = await gate.waitForLine((l) => l['msg'] === 'close' && l['host'] === 'ws.example.test');
     expect(line['bytesIn']).toBeGreaterThan(0);
+  });
+});
+
+describe('explicit websocket clients', () => {
+  it('carries a real websocket client (undici WebSocket, absolute-URI upgrade)', async () => {
+    const dispatcher = new ProxyAgent({ uri: proxyUrl, proxyTunnel: false });
+    const ws = new UndiciWebSocket('ws://ws.example.test/socket', { dispatcher } as never);
+    const echoed = await new Promise<string>((resolve, reject) => {
+      ws.onopen = () => ws.send('undici over an absolute-URI upgrade');
+      ws.onmessage = (event) => resolve(String(event.data));
+      ws.onerror = () => reject(new Error('websocket failed'));
+    });
+    expect(echoed).toBe('undici over an absolute-URI upgrade');
+    ws.close();
+    await dispatcher.close();
+    const line = await gate.waitForLine((l) => l['msg'] === 'decision' && l['kind'] === 'upgrade');
+    expect(line).toMatchObject({ host: 'ws.example.test', path: '/socket', decision: 'allow' });
   });
 });
 
