@@ -149,7 +149,7 @@ describe('explicit absolute-URI HTTP', () => {
 describe('explicit websocket clients', () => {
   it('carries a real websocket client (undici WebSocket, absolute-URI upgrade)', async () => {
     const dispatcher = new ProxyAgent({ uri: proxyUrl, proxyTunnel: false });
-    const ws = new UndiciWebSocket('ws://ws.example.test/socket', { dispatcher } as never);
+    const ws = new UndiciWebSocket('ws://ws.example.test/socket', { dispatcher });
     const echoed = await new Promise<string>((resolve, reject) => {
       ws.onopen = () => ws.send('undici over an absolute-URI upgrade');
       ws.onmessage = (event) => resolve(String(event.data));
