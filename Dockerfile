@@ -28,6 +28,9 @@ RUN npm run build \
  && chmod 0755 dist/cli/main.js
 
 FROM node:20.20.2-bookworm-slim AS runtime
+LABEL org.opencontainers.image.title="egressgate" \
+      org.opencontainers.image.description="Egress gateway that enforces vendor-documented allowlists by name and port, never terminating TLS" \
+      org.opencontainers.image.licenses="MIT"
 # HOME in /tmp: with a read-only root filesystem, /tmp (an emptyDir in Kubernetes) is the only
 # writable place, so anything a library writes under $HOME lands there.
 ENV NODE_ENV=production \
