@@ -36,4 +36,6 @@ export interface Recorder {
   connected(request: EgressRequest, dialed: SocketAddress, connectSeconds: number): void;
   dialFailed(request: EgressRequest, code: DialErrorCode): void;
   closed(record: ConnectionRecord): void;
+  /** Which connection limit refused this request; called before decided(). */
+  limitReached?(request: EgressRequest, scope: 'global' | 'group'): void;
 }

@@ -1,5 +1,4 @@
 import type { Dialer } from '../net/create-dialer.js';
-import type { EgressRequest } from '../egress-request.js';
 import type { Recorder } from '../observe/recorder.js';
 import type { ActiveConnections } from './active-connections.js';
 import type { PolicyState } from './policy-state.js';
@@ -9,8 +8,7 @@ export interface EgressContext {
   /** Reads the one mutable policy reference, so a reload applies to the next connection. */
   readonly policy: () => PolicyState;
   readonly dialer: Dialer;
-  /** limitReached, where the recorder has it, tells which connection limit refused a client. */
-  readonly recorder: Recorder & { limitReached?(request: EgressRequest, scope: 'global' | 'group'): void };
+  readonly recorder: Recorder;
   readonly active: ActiveConnections;
   /** Milliseconds, for durations. */
   readonly now: () => number;
