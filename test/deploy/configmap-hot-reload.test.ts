@@ -1,9 +1,10 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { chartDir, repoRoot } from './chart-paths.js';
+import { createSourceCliBin } from './create-source-cli-bin.js';
 import { ensureHelm } from './ensure-helm.js';
 import { dig, pick, renderChart } from './render-chart.js';
 import { startImageServe } from './start-image-serve.js';
@@ -33,18 +34,7 @@ describe('chart config hot reload through ConfigMap volume updates', () => {
       return stringify({ ...config, policies: join(repoRoot, 'policies') });
     };
     writeConfigMapVolume(volume, { 'config.yaml': await renderConfig([]) });
-    // `egressgate` on PATH runs the checkout's CLI, so the same helper starts it as in the image tests.
-    const bin = join(workDir, 'bin');
-    mkdirSync(bin);
-    const tsx = join(repoRoot, 'node_modules/tsx/dist/loader.mjs');
-    writeFileSync(
-      join(bin, 'egressgate'),
-      `#!/bin/sh\nexec "${process.execPath}" --import "${tsx}" "${repoRoot}src/cli/main.ts" "$@"\n`,
-      {
-        flag: 'w',
-      },
-    );
-    chmodSync(join(bin, 'egressgate'), 0o755);
+    const bin = createSourceCliBin(workDir);
     const env = { PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, HOME: workDir };
     const args = [
       'serve',

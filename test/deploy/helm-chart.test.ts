@@ -45,10 +45,12 @@ describe('helm chart egressgate', () => {
   });
 
   it('renders the core objects by default and the optional ones only when turned on', () => {
+    // Pod: the `helm test` hook.
     const core = [
       'ConfigMap',
       'Deployment',
       'NetworkPolicy',
+      'Pod',
       'PodDisruptionBudget',
       'Service',
       'Service',

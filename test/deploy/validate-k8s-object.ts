@@ -6,7 +6,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 import type { K8sObject } from './render-chart.js';
 
 type Model = new (data: never) => { validate(): void };
@@ -15,6 +15,7 @@ type Model = new (data: never) => { validate(): void };
 // (and prometheus-operator) OpenAPI schemas: wrong types and missing required fields fail.
 const models: ReadonlyMap<string, Model> = new Map<string, Model>([
   ['v1/ConfigMap', ConfigMap],
+  ['v1/Pod', Pod],
   ['v1/Service', Service],
   ['v1/ServiceAccount', ServiceAccount],
   ['apps/v1/Deployment', Deployment],
