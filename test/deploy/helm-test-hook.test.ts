@@ -112,6 +112,17 @@ describe('helm test hook (proxy denies)', () => {
     );
   });
 
+  it('passes when the gateway stays silent after the connection (denyStyle drop)', async () => {
+    await withServer(
+      (socket) => socket.pause(),
+      async (port) => {
+        const result = await runHook(port);
+        expect(result.stdout).toContain('ok: no answer in 5 s (denyStyle drop)');
+        expect(result.code).toBe(0);
+      },
+    );
+  });
+
   it('fails when nothing listens on the gateway port', async () => {
     let freePort = 0;
     await withServer(
