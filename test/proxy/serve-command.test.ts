@@ -15,6 +15,20 @@ describe('egressgate serve', () => {
     expect(result.stderr).toContain(`${file}:2: unknown key 'lisen'`);
   });
 
+  it('exits 2 naming an unknown profile', async () => {
+    const result = await runCli([
+      'serve',
+      '--listen',
+      '127.0.0.1:0',
+      '--admin',
+      '127.0.0.1:0',
+      '--profile',
+      'no-such-profile',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no-such-profile');
+  });
+
   it('refuses to become an open proxy', async () => {
     const result = await runCli([
       'serve',
