@@ -50,14 +50,27 @@ function refuseEarly(
 
 /**
  * The one path every listener's request takes: client group, decision, record, dial, relay, record.
- * Never throws; every outcome ends in a close record.
+ * Never rejects (listeners do not await it): every outcome ends in a close record, and a bug that
+ * throws still closes the client rather than the process.
  */
-export async function handleEgress(
+export function handleEgress(
   ctx: EgressContext,
   request: EgressRequest,
   client: Socket,
   responder: EgressResponder,
   listenerDenial?: DenyReason,
+): Promise<void> {
+  return processEgress(ctx, request, client, responder, listenerDenial).catch(() => {
+    client.destroy();
+  });
+}
+
+async function processEgress(
+  ctx: EgressContext,
+  request: EgressRequest,
+  client: Socket,
+  responder: EgressResponder,
+  listenerDenial: DenyReason | undefined,
 ): Promise<void> {
   const started = ctx.now();
   const group = matchClientGroup(ctx.policy().groups, request.client.address, request.user);
@@ -68,7 +81,14 @@ export async function handleEgress(
   let connection: Connection | null = null;
   let closeReason: CloseReason = 'denied';
 
+  // Past refuseEarly the connection holds a slot until it is closed, or a bug cuts it short.
+  let holdsSlot = early === null && group !== null;
+  const releaseSlot = (): void => {
+    if (holdsSlot && group !== null) ctx.active.release(group.name);
+    holdsSlot = false;
+  };
   const close = (decision: Decision): void => {
+    releaseSlot();
     ctx.recorder.closed({
       request,
       group: groupName,
@@ -80,8 +100,6 @@ export async function handleEgress(
       durationMs: ctx.now() - started,
       closeReason,
     });
-    // Only a connection that got past refuseEarly holds a slot.
-    if (early === null && groupName !== null) ctx.active.release(groupName);
   };
   const refuse = (deny: Deny): void => {
     ctx.recorder.decided(request, groupName, deny, mode);
@@ -90,32 +108,41 @@ export async function handleEgress(
   };
 
   if (early !== null || group === null) return refuse(early ?? denial('client_not_allowed', 'enforce'));
-  const outcome = await decideAndPlan(ctx, request, group);
-  const decision = outcome.decision;
-  if (decision.verdict === 'deny' && decision.enforced) return refuse(decision);
-  ctx.recorder.decided(request, groupName, decision, mode);
+  try {
+    await relayAllowed(group);
+  } finally {
+    releaseSlot();
+  }
 
-  const connectStarted = ctx.now();
-  try {
-    if (outcome.plan === null || 'refused' in outcome.plan) throw outcome.planError;
-    connection = await ctx.dialer.connect(outcome.plan);
-  } catch (err) {
-    const dialError = toDialError(err);
-    closeReason = 'dial_error';
-    ctx.recorder.dialFailed(request, dialError.code);
-    responder.dialFailed(request, dialError.code, dialError.message);
-    return close(decision);
+  // Hoisted: the allowed path, sharing this connection's state with close() and refuse().
+  async function relayAllowed(this: void, active: ActiveGroup): Promise<void> {
+    const outcome = await decideAndPlan(ctx, request, active);
+    const decision = outcome.decision;
+    if (decision.verdict === 'deny' && decision.enforced) return refuse(decision);
+    ctx.recorder.decided(request, groupName, decision, mode);
+
+    const connectStarted = ctx.now();
+    try {
+      if (outcome.plan === null || 'refused' in outcome.plan) throw outcome.planError;
+      connection = await ctx.dialer.connect(outcome.plan);
+    } catch (err) {
+      const dialError = toDialError(err);
+      closeReason = 'dial_error';
+      ctx.recorder.dialFailed(request, dialError.code);
+      responder.dialFailed(request, dialError.code, dialError.message);
+      return close(decision);
+    }
+    dialed = connection.dialed;
+    ctx.recorder.connected(request, dialed, (ctx.now() - connectStarted) / 1000);
+    try {
+      const relay = responder.relay(request, connection);
+      ctx.active.track(relay);
+      closeReason = await relay.done;
+    } catch {
+      closeReason = 'error';
+      connection.socket.destroy();
+      client.destroy();
+    }
+    close(decision);
   }
-  dialed = connection.dialed;
-  ctx.recorder.connected(request, dialed, (ctx.now() - connectStarted) / 1000);
-  try {
-    const relay = responder.relay(request, connection);
-    ctx.active.track(relay);
-    closeReason = await relay.done;
-  } catch {
-    closeReason = 'error';
-    connection.socket.destroy();
-    client.destroy();
-  }
-  close(decision);
 }
