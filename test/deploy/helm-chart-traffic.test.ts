@@ -70,7 +70,16 @@ describe('helm chart traffic objects', () => {
       { port: 53, protocol: 'TCP' },
     ]);
     expect(dig(egress[0], 'to', 0, 'podSelector', 'matchLabels')).toEqual({ 'k8s-app': 'kube-dns' });
-    expect(egress[1]!.ports.map((p) => p.port)).toEqual([443, 80, 8084]);
+    expect(egress[1]!.ports.map((p) => [p.port, (p as { endPort?: number }).endPort ?? p.port])).toEqual([
+      [443, 443],
+      [80, 80],
+      [8084, 8084],
+      [389, 389],
+      [636, 636],
+      [3268, 3268],
+      [3269, 3269],
+      [6381, 6383],
+    ]);
     expect(egress[1]!.to).toEqual([
       { ipBlock: { cidr: '0.0.0.0/0', except: ['10.244.0.0/16', '10.96.0.0/12'] } },
       { ipBlock: { cidr: '::/0', except: ['fd00:10:244::/56'] } },
