@@ -140,6 +140,18 @@ export function createApp(deps: AppDeps): App {
       socket.once('close', () => sockets.delete(socket));
     });
     const address = await listenServer(server, host, port);
+    // After the bind, a server error is an accept failure (EMFILE under load): log it, keep serving.
+    server.on('error', (err: NodeJS.ErrnoException) =>
+      logger.error(
+        {
+          event: 'listener_error',
+          listen: `${address.address}:${address.port}`,
+          code: err.code ?? null,
+          error: err.message,
+        },
+        'accept failed',
+      ),
+    );
     bound.push({ address: address.address, port: address.port });
     return address;
   }
