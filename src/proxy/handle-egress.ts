@@ -103,7 +103,15 @@ async function processEgress(
   };
   const refuse = (deny: Deny): void => {
     ctx.recorder.decided(request, groupName, deny, mode);
-    responder.deny(request, deny, group?.denyStyle ?? 'forbidden');
+    // Over its limit a client is told so at once: holding it silently would let a dropping group
+    // pile up sockets past the very limit that refused them.
+    const style = deny.reason === 'connection_limit' ? 'forbidden' : (group?.denyStyle ?? 'forbidden');
+    if (style === 'drop' && holdsSlot && group !== null) {
+      // A held socket is a connection like any other: it keeps its slot until the client leaves.
+      holdsSlot = false;
+      client.once('close', () => ctx.active.release(group.name));
+    }
+    responder.deny(request, deny, style);
     close(deny);
   };
 
