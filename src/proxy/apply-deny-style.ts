@@ -16,9 +16,8 @@ const noop = (): void => undefined;
  * Answers a denial the way the client group's firewall would:
  *  - `forbidden`: the listener's own answer (403 with Proxy-Status, or a TLS access_denied alert);
  *  - `reset`: a TCP RST, what a firewall that rejects actively sends;
- *  - `drop`: nothing at all. The socket is paused, so nothing the client sends next is parsed and
- *    at most one stream buffer of it is read (the rest waits in the kernel), and it stays open
- *    until the client gives up or `holdMs` passes. This is how most
+ *  - `drop`: nothing at all. What the client sends next is read and discarded, never answered, and
+ *    the socket stays open until the client gives up or `holdMs` passes. This is how most
  *    datacenter firewalls behave, and why clients there fail only after their own connect or
  *    identity timeouts (the documents' "60 s with 3 retries").
  */
@@ -45,9 +44,13 @@ export function applyDenyStyle(
 }
 
 function holdSilently(socket: Socket, holdMs: number): void {
-  socket.pause();
-  // A paused socket still reports errors (a client RST); they end the hold, never the process.
+  // Bytes are read and thrown away rather than left unread: only reading lets egressgate see the
+  // client's FIN, so a held socket (and its connection slot) is freed as soon as the client gives up.
+  socket.on('data', noop);
+  socket.once('end', () => socket.destroy());
+  // A held socket still reports errors (a client RST); they end the hold, never the process.
   socket.on('error', noop);
+  socket.resume();
   const timer = setTimeout(() => socket.destroy(), holdMs);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
