@@ -56,7 +56,7 @@ async function runServe(opts: ServeOptions): Promise<void> {
     'egressgate started',
   );
   const watchDirs = [
-    resolve(settings.policiesDir),
+    ...[settings.policiesDir].flat().map((dir) => resolve(dir)),
     ...(opts.config === undefined ? [] : [dirname(resolve(opts.config))]),
   ];
   // A reload re-reads the config file too: its client groups, profiles and parameters may have changed.

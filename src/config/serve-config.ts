@@ -20,7 +20,7 @@ export interface ServeConfig {
   readonly admin?: string;
   readonly transparentTls?: readonly string[];
   readonly transparentHttp?: readonly string[];
-  readonly policies?: string;
+  readonly policies?: string | readonly string[];
   readonly profiles?: readonly string[];
   readonly parameters?: Readonly<Record<string, ParameterValue>>;
   readonly mode?: Mode;

@@ -9,7 +9,8 @@ export interface ServeSettings {
   readonly admin: ListenAddress | null;
   readonly transparentTls: readonly TransparentListenAddress[];
   readonly transparentHttp: readonly TransparentListenAddress[];
-  readonly policiesDir: string;
+  /** Profile directories, searched in order; a profile in a later one replaces an earlier one's. */
+  readonly policiesDir: string | readonly string[];
   readonly groups: readonly ClientGroup[];
   readonly connectTo: readonly ConnectToRule[];
   /** Lab: delay before every allowed connection is dialed; absent = none. */

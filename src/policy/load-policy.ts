@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compileMatcher } from './compile-matcher.js';
 import type { CompiledPolicy } from './compiled-policy.js';
@@ -8,7 +9,8 @@ import type { LoadedProfile } from './profile-document.js';
 import { resolveProfiles } from './resolve-profiles.js';
 
 export interface PolicyOptions {
-  readonly dir: string;
+  /** A profile directory, or several: a profile in a later one replaces one of the same name in an earlier one. */
+  readonly dir: string | readonly string[];
   readonly profiles: readonly string[];
   readonly parameters: Readonly<Record<string, string>>;
   /** Injected for reproducible loadedAt in tests. */
@@ -32,29 +34,38 @@ export async function loadPolicy(opts: PolicyOptions): Promise<CompiledPolicy> {
   });
 }
 
-export async function loadNamedProfile(dir: string, name: string): Promise<LoadedProfile> {
+export async function loadNamedProfile(
+  dir: string | readonly string[],
+  name: string,
+): Promise<LoadedProfile> {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) {
     throw new PolicyError(
       'PROFILE_NOT_FOUND',
       `'${name}' is not a profile name (lower case, digits and '-')`,
     );
   }
-  const file = join(dir, `${name}.yaml`);
-  let profile: LoadedProfile;
-  try {
-    profile = await loadProfileFile(file);
-  } catch (err) {
-    if (err instanceof PolicyError && err.code === 'PROFILE_NOT_FOUND') {
-      throw new PolicyError(
-        'PROFILE_NOT_FOUND',
-        `no profile '${name}' in ${dir} (see: egressgate profiles)`,
-        {
-          cause: err,
-        },
-      );
-    }
-    throw err;
+  const dirs = typeof dir === 'string' ? [dir] : dir;
+  // Later directories win, so an operator's directory listed after the shipped one can replace a profile.
+  const found = (
+    await Promise.all(
+      dirs.map((d) =>
+        access(join(d, `${name}.yaml`)).then(
+          () => d,
+          () => null,
+        ),
+      ),
+    )
+  )
+    .filter((d): d is string => d !== null)
+    .at(-1);
+  if (found === undefined) {
+    throw new PolicyError(
+      'PROFILE_NOT_FOUND',
+      `no profile '${name}' in ${dirs.join(', ')} (see: egressgate profiles)`,
+    );
   }
+  const file = join(found, `${name}.yaml`);
+  const profile = await loadProfileFile(file);
   if (profile.document.name !== name) {
     throw new PolicyError(
       'PROFILE_INVALID',

@@ -16,7 +16,7 @@ export interface PolicyState {
 }
 
 export type LoadPolicy = (opts: {
-  dir: string;
+  dir: string | readonly string[];
   profiles: readonly string[];
   parameters: Readonly<Record<string, string>>;
 }) => Promise<CompiledPolicy>;
@@ -24,7 +24,7 @@ export type LoadPolicy = (opts: {
 /** Loads one policy per distinct (profiles, parameters) pair; throws the loader's PolicyError. */
 export async function loadPolicyState(
   groups: readonly ClientGroup[],
-  dir: string,
+  dir: string | readonly string[],
   load: LoadPolicy,
 ): Promise<PolicyState> {
   const cache = new Map<string, Promise<CompiledPolicy>>();
