@@ -204,29 +204,24 @@ function sendAndEnd(port: number, bytes: Buffer): Promise<void> {
   });
 }
 
-describe('known leak', () => {
-  // BUG (src/listeners/create-forward-responder.ts): a client that half-closes right after an
-  // absolute-URI request, to an upstream that closes without answering, leaves the accepted socket
-  // open forever (writable ended, never destroyed, no timeout). Flip to it() once fixed.
-  it.fails(
-    'frees the client socket when the client half-closes and the upstream closes unanswered',
-    async () => {
-      const closer = await startTcpUpstream((s) => s.end());
-      const leaky = await startTestApp({
-        policies,
-        profiles: ['faults-test'],
-        connectTo: [`::127.0.0.1:${closer.port}`],
-      });
-      try {
-        const baseline = countOpenFds();
-        await sendAndEnd(leaky.addresses.listen.port, Buffer.from('GET http://half.test/ HTTP/1.1\r\n\r\n'));
-        expect(await settleFds(baseline, 1_500)).toBeLessThanOrEqual(baseline);
-      } finally {
-        await leaky.stop();
-        await closer.close();
-      }
-    },
-  );
+describe('half-closed clients', () => {
+  it('frees every socket when the client half-closes and the upstream closes unanswered', async () => {
+    // The upstream reads (an allowHalfOpen server that never reads would itself hold the socket).
+    const closer = await startTcpUpstream((s) => s.resume().end());
+    const gateway = await startTestApp({
+      policies,
+      profiles: ['faults-test'],
+      connectTo: [`::127.0.0.1:${closer.port}`],
+    });
+    try {
+      const baseline = countOpenFds();
+      await sendAndEnd(gateway.addresses.listen.port, Buffer.from('GET http://half.test/ HTTP/1.1\r\n\r\n'));
+      expect(await settleFds(baseline, 1_500)).toBeLessThanOrEqual(baseline);
+    } finally {
+      await gateway.stop();
+      await closer.close();
+    }
+  });
 });
 
 describe('bounded fuzz against the live listeners', () => {
@@ -255,8 +250,7 @@ describe('bounded fuzz against the live listeners', () => {
       ),
     ).toBe(0);
     expect(gate.app.activeConnections()).toBe(0);
-    // A refused socket that the client stops reading is closed by the answer's 5 s write timeout.
-    expect(await settleFds(baseline, 8_000)).toBeLessThanOrEqual(baseline);
+    expect(await settleFds(baseline)).toBeLessThanOrEqual(baseline);
     // Still serving: an allowed name reaches the sink.
     const ok = await openTunnel(explicitPort, 'allowed.example.test:443');
     expect(ok.status).toBe(200);
