@@ -50,7 +50,7 @@ export async function startEgressgate(workDir: string, setup: EgressgateSetup): 
       '',
     ].join('\n'),
   );
-  const entry = process.env.BENCH_EGRESSGATE_ENTRY;
+  const entry = process.env.BENCH_EGRESSGATE_ENTRY || undefined;
   const logFile = path.join(dir, 'decisions.log');
   const extra = (process.env.BENCH_EGRESSGATE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const args =
