@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLeafCert, testCa } from '../support/make-certs.js';
 import { repoRoot } from '../support/run-cli.js';
 import { testPoliciesDir } from '../support/start-test-app.js';
+import { addonUnavailableReason } from './ensure-addon.js';
 import { createNetnsPair, netnsUnavailableReason, type NetnsPair } from './netns-pair.js';
 import { spawnInNetns, type NetnsProcess } from './spawn-in-netns.js';
 
-const skipReason = netnsUnavailableReason();
+const skipReason = netnsUnavailableReason() ?? addonUnavailableReason();
 if (skipReason !== null) console.warn(`transparent-mode namespace tests skipped: ${skipReason}`);
 
 // Fixed ports are safe here: the namespaces are ours alone.
