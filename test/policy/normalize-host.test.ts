@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeHost } from '../../src/policy/normalize-host.js';
+import fc from 'fast-check';
+import { normalizeHost, normalizeSlowly } from '../../src/policy/normalize-host.js';
 
 describe('normalizeHost', () => {
   it.each([
@@ -41,7 +42,34 @@ describe('normalizeHost', () => {
     'foo.123',
     'fe80::1%eth0',
     '[::1',
+    '１２７.０.０.１',
+    '1..',
   ])('%j is not a host', (raw) => {
     expect(normalizeHost(raw)).toBeNull();
   });
+});
+
+describe('the allocation-free fast path', () => {
+  it('agrees with the general path on random hosts', () => {
+    const char = fc.constantFrom(...'abcxyzAZ019-_.:[]%é'.split(''), '0x', '..', 'xn--');
+    fc.assert(
+      fc.property(
+        fc.array(char, { maxLength: 30 }).map((parts) => parts.join('')),
+        (host) => {
+          expect(normalizeHost(host)).toEqual(normalizeSlowly(host));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it.each([`${'a'.repeat(63)}.example.com`, `${'a.'.repeat(126)}co`])(
+    'keeps the length limits: %s',
+    (host) => {
+      expect(normalizeHost(host)).toEqual(normalizeSlowly(host));
+      expect(normalizeHost(`${host}a`.replace('.example', 'a.example'))).toEqual(
+        normalizeSlowly(`${host}a`.replace('.example', 'a.example')),
+      );
+    },
+  );
 });
