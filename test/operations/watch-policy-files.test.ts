@@ -2,7 +2,11 @@ import { mkdtemp, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchPolicyFiles, type PolicyWatcher } from '../../src/reload/watch-policy-files.js';
+import {
+  isPolicyFileEvent,
+  watchPolicyFiles,
+  type PolicyWatcher,
+} from '../../src/reload/watch-policy-files.js';
 import { captureLog } from '../observe/capture-log.js';
 
 let dir = '';
@@ -27,6 +31,37 @@ function nextChange(): { promise: Promise<void>; onChange: () => void; count: ()
 }
 
 describe('watchPolicyFiles', () => {
+  it('ignores files that cannot hold policy, such as a log written beside the config', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'eg-watch-'));
+    const change = nextChange();
+    watcher = watchPolicyFiles({
+      dirs: [dir],
+      debounceMs: 20,
+      onChange: change.onChange,
+      logger: captureLog().logger,
+    });
+    for (let i = 0; i < 5; i++) await writeFile(join(dir, 'decisions.log'), `line ${i}\n`);
+    await writeFile(join(dir, 'profile.yaml'), 'name: p\n');
+    await change.promise;
+    await new Promise((r) => setTimeout(r, 100));
+    // One reload, for the YAML file; the log writes before it fired nothing.
+    expect(change.count()).toBe(1);
+  });
+
+  it.each([
+    ['config.yaml', true],
+    ['p.yml', true],
+    ['x.json', true],
+    ['..data', true],
+    ['..2026_11_23_10_00_00.123', true],
+    [null, true],
+    ['decisions.log', false],
+    ['config.yaml.swp', false],
+    ['4913', false],
+  ])('counts an event on %s: %s', (name, counts) => {
+    expect(isPolicyFileEvent(name)).toBe(counts);
+  });
+
   it('fires once, debounced, for a burst of writes', async () => {
     dir = await mkdtemp(join(tmpdir(), 'eg-watch-'));
     const change = nextChange();
