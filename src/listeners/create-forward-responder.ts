@@ -6,7 +6,12 @@ import type { Connection } from '../net/create-dialer.js';
 import type { CloseReason } from '../observe/recorder.js';
 import { applyDenyStyle } from '../proxy/apply-deny-style.js';
 import type { EgressResponder, Relay } from '../proxy/egress-responder.js';
-import { describeDenial, describeDialFailure, type HttpAnswer } from './describe-denial.js';
+import {
+  describeDenial,
+  describeDialFailure,
+  describeResponseTimeout,
+  type HttpAnswer,
+} from './describe-denial.js';
 import { SingleSocketAgent } from './single-socket-agent.js';
 import { stripHopHeaders } from './strip-hop-headers.js';
 import { writeRawResponse } from './write-raw-response.js';
@@ -46,10 +51,19 @@ function forwardWeb(
     });
   });
   const agent = new SingleSocketAgent(connection.socket);
+  // http-proxy's proxyTimeout aborts the request as if the upstream had hung up; the socket's own
+  // 'timeout' tells an upstream that never answered (504) from one that closed (502).
+  let timedOut = false;
+  connection.socket.once('timeout', () => (timedOut = true));
   proxy.web(req, res, { target: targetUrl(request), agent, proxyTimeout: idleMs }, (err) => {
     reason ??= 'error';
     const message = err instanceof Error ? err.message : 'upstream failed';
-    answer(res, describeDialFailure(request, 'connection_terminated', message));
+    answer(
+      res,
+      timedOut
+        ? describeResponseTimeout(request, idleMs)
+        : describeDialFailure(request, 'connection_terminated', message),
+    );
   });
   return {
     done,

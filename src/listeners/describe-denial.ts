@@ -53,3 +53,14 @@ export function describeDialFailure(
     headers: { 'Proxy-Status': formatProxyStatus(proxyStatusError, `${formatTarget(request)}: ${message}`) },
   };
 }
+
+/** 504 with RFC 9209 http_response_timeout: the upstream took the request and never answered. */
+export function describeResponseTimeout(request: EgressRequest, idleMs: number): HttpAnswer {
+  const details = `${formatTarget(request)}: no response within ${idleMs} ms`;
+  return {
+    status: 504,
+    statusText: 'Gateway Timeout',
+    body: `egressgate: ${details}\n`,
+    headers: { 'Proxy-Status': formatProxyStatus('http_response_timeout', details) },
+  };
+}
