@@ -8,6 +8,7 @@ import { answerClientError } from './answer-client-error.js';
 import { createConnectResponder } from './create-connect-responder.js';
 import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
+import { createSocketQueue } from './create-socket-queue.js';
 import type { ListenerOptions } from './listener-options.js';
 import { readAbsoluteTarget } from './read-absolute-target.js';
 import { readProxyUser } from './read-proxy-user.js';
@@ -40,6 +41,7 @@ function baseRequest(
  */
 export function createExplicitListener(ctx: EgressContext, options: ListenerOptions): Server {
   const proxy = createForwardProxy();
+  const enqueue = createSocketQueue();
 
   const server = createServer({
     maxHeaderSize: options.maxHeaderBytes,
@@ -76,7 +78,9 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
     };
     if (target !== null) req.url = target.originForm;
     const responder = createForwardResponder(proxy, req, { res }, options.idleMs);
-    void handleEgress(ctx, request, req.socket, responder, target === null ? 'invalid_target' : undefined);
+    enqueue(req.socket, () =>
+      handleEgress(ctx, request, req.socket, responder, target === null ? 'invalid_target' : undefined),
+    );
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {

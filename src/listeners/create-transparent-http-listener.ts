@@ -7,6 +7,7 @@ import { handleEgress } from '../proxy/handle-egress.js';
 import { answerClientError } from './answer-client-error.js';
 import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
+import { createSocketQueue } from './create-socket-queue.js';
 import type { ListenerOptions } from './listener-options.js';
 import { sanitizeRawTarget } from './sanitize-raw-target.js';
 import { readTransparentDestination, type TransparentOptions } from './transparent-options.js';
@@ -27,6 +28,7 @@ export function createTransparentHttpListener(
   transparent: TransparentOptions,
 ): Server {
   const proxy = createForwardProxy();
+  const enqueue = createSocketQueue();
 
   const toRequest = (
     req: IncomingMessage,
@@ -64,12 +66,14 @@ export function createTransparentHttpListener(
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const { request, valid, loop } = toRequest(req, 'http');
     const responder = createForwardResponder(proxy, req, { res }, options.idleMs);
-    void handleEgress(
-      ctx,
-      request,
-      req.socket,
-      responder,
-      !valid ? 'invalid_target' : loop ? 'loop' : undefined,
+    enqueue(req.socket, () =>
+      handleEgress(
+        ctx,
+        request,
+        req.socket,
+        responder,
+        !valid ? 'invalid_target' : loop ? 'loop' : undefined,
+      ),
     );
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
