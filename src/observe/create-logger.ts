@@ -25,6 +25,12 @@ export const REDACT_PATHS: readonly string[] = [
   '*.proxyAuthorization',
 ];
 
+/**
+ * The top-level names among REDACT_PATHS. A wildcard path (`*.password`) makes pino run the redactor
+ * over every field of every line; flat records (no nested objects) can only match these names.
+ */
+const TOP_LEVEL_REDACT_PATHS: readonly string[] = REDACT_PATHS.filter((p) => /^[A-Za-z]+$/.test(p));
+
 /** String fields that may hold a URL or an authority with userinfo in it. */
 const URL_FIELDS: readonly string[] = ['url', 'upstreamProxy', 'host', 'hostHeader', 'target', 'path'];
 
@@ -47,6 +53,15 @@ export function createLogger(options: LoggerOptions): Logger {
   };
   const destination = options.destination ?? (options.pretty === true ? loadPretty() : undefined);
   return pino(pinoOptions, destination ?? pino.destination({ dest: 1, sync: false }));
+}
+
+/**
+ * A child for the per-connection decision and close lines, whose values are all strings, numbers,
+ * booleans or null: the same output and URL scrubbing, without the wildcard redaction walk (about a
+ * tenth of a connection's CPU in the connection-rate bench).
+ */
+export function createFlatRecordLogger(logger: Logger): Logger {
+  return logger.child({}, { redact: { paths: [...TOP_LEVEL_REDACT_PATHS], censor: '[REDACTED]' } });
 }
 
 function scrubUrlFields(object: Record<string, unknown>): Record<string, unknown> {

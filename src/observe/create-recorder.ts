@@ -4,6 +4,7 @@ import { decisionLabel, type Decision, type Mode } from '../policy/decision.js';
 import type { ConnectionRecord, DialErrorCode, Recorder } from './recorder.js';
 import type { DeniedTracker } from './denied-tracker.js';
 import type { Metrics } from './create-metrics.js';
+import { createFlatRecordLogger } from './create-logger.js';
 import { formatAddress } from './format-address.js';
 import { redactUserinfo } from './redact-userinfo.js';
 
@@ -36,7 +37,9 @@ export interface ObservingRecorder extends Recorder {
  * so it can carry `dialed`; an enforced denial is written at once, at warn level.
  */
 export function createRecorder(deps: RecorderDeps): ObservingRecorder {
-  const { logger, metrics, denied } = deps;
+  const { metrics, denied } = deps;
+  // Every field this recorder logs is flat (see decisionFields and the close line).
+  const logger = createFlatRecordLogger(deps.logger);
   const held = new Map<string, DecisionFields>();
   const limitScopes = new Map<string, LimitScope>();
   const connected = new Map<string, EgressRequest['listener']>();
