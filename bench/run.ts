@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- matcher|proxy|transparent ...]`: runs the named suites (all by default), prints a
+ * `npm run bench [-- matcher|proxy|transparent|soak ...]`: runs the named suites (all but the long soak by
+ * default), prints a
  * table per suite and writes every figure to $BENCH_OUT (default /tmp/egressgate-bench/latest.json).
  * Never part of `npm test` or CI: the figures depend on the machine.
  */
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { runMatcherSuite } from './matcher/matcher-suite.js';
 import { runExplicitSuite } from './proxy/explicit-suite.js';
 import { runTransparentSuite } from './proxy/transparent-suite.js';
+import { runSoakSuite } from './soak/soak-suite.js';
 import type { SuiteResult } from './suite-result.js';
 
 type Suite = (workDir: string, progress: (line: string) => void) => Promise<SuiteResult>;
@@ -17,10 +19,14 @@ const SUITES: Readonly<Record<string, Suite>> = {
   matcher: runMatcherSuite,
   proxy: runExplicitSuite,
   transparent: runTransparentSuite,
+  soak: runSoakSuite,
 };
 
+// Over a minute of steady load plus 10,000 tunnels: run only when named.
+const ON_REQUEST = new Set(['soak']);
+
 async function main(argv: readonly string[]): Promise<number> {
-  const names = argv.length === 0 ? Object.keys(SUITES) : argv;
+  const names = argv.length === 0 ? Object.keys(SUITES).filter((n) => !ON_REQUEST.has(n)) : argv;
   const unknown = names.filter((n) => !(n in SUITES));
   if (unknown.length > 0) {
     process.stderr.write(
