@@ -10,7 +10,7 @@ import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
 import { createSocketQueue } from './create-socket-queue.js';
 import type { ListenerOptions } from './listener-options.js';
-import { readAbsoluteTarget } from './read-absolute-target.js';
+import { readAbsoluteTarget, type AbsoluteTarget } from './read-absolute-target.js';
 import { readProxyUser } from './read-proxy-user.js';
 import { sanitizeRawTarget } from './sanitize-raw-target.js';
 import { writeRawResponse } from './write-raw-response.js';
@@ -33,6 +33,16 @@ function baseRequest(
     client: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
     ...(user === undefined ? {} : { user }),
   };
+}
+
+/**
+ * The upstream gets the origin form and the decided authority as Host (RFC 9112 §3.2.2): a Host
+ * field naming another site would reach that site on a shared front end the policy never allowed.
+ */
+function forwardAs(req: IncomingMessage, target: AbsoluteTarget | null): void {
+  if (target === null) return;
+  req.url = target.originForm;
+  req.headers.host = target.authority;
 }
 
 /**
@@ -76,7 +86,7 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
       port: target?.port ?? 0,
       ...(target === null ? {} : { path: target.path }),
     };
-    if (target !== null) req.url = target.originForm;
+    forwardAs(req, target);
     const responder = createForwardResponder(proxy, req, { res }, options.idleMs);
     enqueue(req.socket, () =>
       handleEgress(ctx, request, req.socket, responder, target === null ? 'invalid_target' : undefined),
@@ -96,7 +106,7 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
       port: target?.port ?? 0,
       ...(target === null ? {} : { path: target.path }),
     };
-    if (target !== null) req.url = target.originForm;
+    forwardAs(req, target);
     const responder = createForwardResponder(proxy, req, { socket, head }, options.idleMs);
     void handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined);
   });

@@ -12,10 +12,21 @@ import type { ListenerOptions } from './listener-options.js';
 import { sanitizeRawTarget } from './sanitize-raw-target.js';
 import { readTransparentDestination, type TransparentOptions } from './transparent-options.js';
 
+/**
+ * The origin-form target as the URL parser resolves it (dot segments, also percent-encoded ones,
+ * removed): the policy decides on that path and the upstream gets that path, so `/allowed/../x`
+ * can never pass a rule for `/allowed/` and reach `/x`.
+ */
 function splitTarget(url: string | undefined): { originForm: string; path: string } | null {
   if (url === undefined || !url.startsWith('/')) return null;
-  const query = url.indexOf('?');
-  return { originForm: url, path: query < 0 ? url : url.slice(0, query) };
+  let parsed: URL;
+  try {
+    // Prefixed, never resolved against a base: `//other/x` stays a path on this host.
+    parsed = new URL(`http://origin.invalid${url}`);
+  } catch {
+    return null;
+  }
+  return { originForm: `${parsed.pathname}${parsed.search}`, path: parsed.pathname };
 }
 
 /**
@@ -52,6 +63,7 @@ export function createTransparentHttpListener(
       ...(hostHeader === undefined ? {} : { hostHeader }),
       ...(original === null ? {} : { originalDst: original }),
     };
+    if (split !== null) req.url = split.originForm;
     return { request, valid: target !== null && split !== null, loop: destination.loop };
   };
 

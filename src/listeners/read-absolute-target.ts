@@ -5,6 +5,8 @@ export interface AbsoluteTarget extends HostPort {
   readonly originForm: string;
   /** Path alone: what the policy's path rules see. */
   readonly path: string;
+  /** `host[:port]` as the URL parser spells it: the Host field the upstream gets. */
+  readonly authority: string;
 }
 
 /**
@@ -23,5 +25,10 @@ export function readAbsoluteTarget(url: string | undefined, upgrade: boolean): A
   if (parsed.username !== '' || parsed.password !== '') return null;
   const target = parseHostPort(parsed.host, 80);
   if (target === null) return null;
-  return { ...target, originForm: `${parsed.pathname}${parsed.search}`, path: parsed.pathname };
+  return {
+    ...target,
+    originForm: `${parsed.pathname}${parsed.search}`,
+    path: parsed.pathname,
+    authority: parsed.host,
+  };
 }
