@@ -1,28 +1,28 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { createAuditCommand } from './audit-command.js';
-import { createCheckCommand } from './check-command.js';
-import { createLabCommand } from './lab-command.js';
-import { createLintCommand } from './lint-command.js';
-import { createProfilesCommand } from './profiles-command.js';
 import { readPackageVersion } from './read-package-version.js';
-import { createServeCommand } from './serve-command.js';
-import { createServicetagsCommand } from './servicetags-command.js';
 
-// Each subcommand lives in its own file and is registered here.
+// Each subcommand lives in its own file. Only the one being run is imported: a gateway process
+// should not carry the lab's certificate code or the audit's renderers, and `check` should start fast.
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  check: async () => (await import('./check-command.js')).createCheckCommand(),
+  profiles: async () => (await import('./profiles-command.js')).createProfilesCommand(),
+  lint: async () => (await import('./lint-command.js')).createLintCommand(),
+  audit: async () => (await import('./audit-command.js')).createAuditCommand(),
+  servicetags: async () => (await import('./servicetags-command.js')).createServicetagsCommand(),
+  serve: async () => (await import('./serve-command.js')).createServeCommand(),
+  lab: async () => (await import('./lab-command.js')).createLabCommand(),
+};
+
 const program = new Command('egressgate')
   .description('Egress gateway that enforces vendor-documented allowlists by name and port')
   .version(readPackageVersion(), '-V, --version')
   .showHelpAfterError()
   .exitOverride();
 
-program.addCommand(createCheckCommand());
-program.addCommand(createProfilesCommand());
-program.addCommand(createLintCommand());
-program.addCommand(createAuditCommand());
-program.addCommand(createServicetagsCommand());
-program.addCommand(createServeCommand());
-program.addCommand(createLabCommand());
+const named = process.argv[2];
+const wanted = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+for (const name of wanted) program.addCommand(await (COMMANDS[name] as () => Promise<Command>)());
 
 // Usage errors anywhere in the tree must exit 2, not commander's default 1 (1 means "denied").
 const overrideExits = (cmd: Command): void => {
