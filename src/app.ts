@@ -179,6 +179,8 @@ export function createApp(deps: AppDeps): App {
           denied,
         });
         adminAddress = await admin.listen(config.admin);
+        // Its own port too: a CIDR rule over loopback or a connect-to mapping must not reach it.
+        bound.push({ address: adminAddress.address, port: adminAddress.port });
       }
       ready = true;
       return { listen, admin: adminAddress, transparentTls, transparentHttp };
