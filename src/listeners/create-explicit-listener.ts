@@ -88,7 +88,7 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
     };
     forwardAs(req, target);
     const responder = createForwardResponder(proxy, req, { res }, options.idleMs);
-    enqueue(req.socket, () =>
+    enqueue(req.socket, res, () =>
       handleEgress(ctx, request, req.socket, responder, target === null ? 'invalid_target' : undefined),
     );
   });

@@ -78,7 +78,7 @@ export function createTransparentHttpListener(
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const { request, valid, loop } = toRequest(req, 'http');
     const responder = createForwardResponder(proxy, req, { res }, options.idleMs);
-    enqueue(req.socket, () =>
+    enqueue(req.socket, res, () =>
       handleEgress(
         ctx,
         request,

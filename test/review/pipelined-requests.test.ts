@@ -95,4 +95,38 @@ describe('pipelined requests on one client connection', () => {
     const order = [...reply.matchAll(/hello from plain GET \/allowed\/(\d)/g)].map((m) => m[1]);
     expect(order).toEqual(['0', '1', '2', '3', '4']);
   });
+
+  it('explicit: a request behind a silently dropped denial is never dialed, and the client leaving frees every slot', async () => {
+    const dropping = await startTestApp({
+      denyStyle: 'drop',
+      connectTo: [`plain.example.test::127.0.0.1:${answering.port}`],
+    });
+    try {
+      const before = answering.connections();
+      const client = connect({ host: '127.0.0.1', port: dropping.addresses.listen.port }, () =>
+        client.write(
+          'GET http://evil.example.test/ HTTP/1.1\r\nHost: evil.example.test\r\n\r\n' +
+            pipeline('plain.example.test', 1, true),
+        ),
+      );
+      client.on('error', () => undefined);
+      await dropping.waitForLine((l) => l['msg'] === 'decision' && l['decision'] === 'deny');
+      // Bounded wait for the dial a concurrent handler would make; handled in order, none comes.
+      await pollUntil(
+        () => answering.connections() - before,
+        (n) => n >= 1,
+        1_000,
+      );
+      client.destroy();
+      expect(
+        await pollUntil(
+          () => dropping.app.activeConnections(),
+          (n) => n === 0,
+        ),
+      ).toBe(0);
+      expect(answering.connections() - before).toBe(0);
+    } finally {
+      await dropping.stop();
+    }
+  });
 });
