@@ -15,6 +15,8 @@ function classifyHello(hello: HelloOk | null, loop: boolean): { host: string | n
   if (isIP(hello.sni.replace(/^\[(.*)\]$/, '$1')) !== 0) return { host: hello.sni, denial: 'ip_sni' };
   const host = normalizeWireHost(hello.sni);
   if (host === null) return { host: null, denial: 'invalid_target' };
+  // Other IPv4 spellings (127.1, 0x7f.0.0.1, 2130706433, a trailing dot) are addresses too.
+  if (isIP(host) !== 0) return { host, denial: 'ip_sni' };
   return loop ? { host, denial: 'loop' } : { host };
 }
 
