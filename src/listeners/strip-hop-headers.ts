@@ -13,13 +13,16 @@ const hopByHop = [
 
 /**
  * Hop-by-hop fields (RFC 9110 §7.6.1) and everything the Connection field names. A websocket
- * upgrade keeps `Connection` and `Upgrade`: they are what is being forwarded.
+ * upgrade keeps `Connection` and `Upgrade`: they are what is being forwarded. `Host` is never
+ * dropped, whatever Connection says: without it a shared front end answers from its default site,
+ * which is not the name that was decided.
  */
 export function hopHeaderNames(headers: IncomingHttpHeaders, keepUpgrade: boolean): string[] {
   const connection = headers.connection;
   const named = typeof connection === 'string' ? connection.toLowerCase().split(',') : [];
   return [...hopByHop, ...named.map((n) => n.trim())].filter(
-    (name) => name !== '' && !(keepUpgrade && (name === 'upgrade' || name === 'connection')),
+    (name) =>
+      name !== '' && name !== 'host' && !(keepUpgrade && (name === 'upgrade' || name === 'connection')),
   );
 }
 

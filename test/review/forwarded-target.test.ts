@@ -73,6 +73,19 @@ describe('explicit proxy: the Host the upstream sees is the host that was decide
   });
 });
 
+describe('a Connection header cannot strip the Host field', () => {
+  it.each([
+    ['explicit', 'GET http://plain.example.test/allowed/x HTTP/1.1\r\n'],
+    ['transparent', 'GET /allowed/x HTTP/1.1\r\nHost: plain.example.test\r\n'],
+  ])('%s: Connection: host', async (listener, head) => {
+    const port = listener === 'explicit' ? explicitPort : transparentPort;
+    const reply = await rawExchange(port, `${head}Connection: host, close\r\n\r\n`);
+    expect(parseRawResponse(reply).status).toBe(200);
+    // Without Host a shared front end answers from its default site, which no rule named.
+    expect(upstream.lastHeaders()?.host).toBe('plain.example.test');
+  });
+});
+
 describe('transparent HTTP: the path that was decided is the path that is forwarded', () => {
   it.each([
     '/allowed/../secret',
