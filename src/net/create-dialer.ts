@@ -107,6 +107,10 @@ export function createDialer(options: DialerOptions): Dialer {
       const mapped = applyConnectTo(connectTo, target);
       const destination = mapped ?? target;
       if (upstreamProxy !== null) {
+        // The parent resolves names; an address literal is checked here, as it would be if dialed.
+        if (mapped === null && isIP(destination.host) !== 0 && !isDialable(destination.host, allowedCidrs)) {
+          return { refused: 'private_address', detail: `${target.host} is a non-public address` };
+        }
         return { target, port: destination.port, addresses: [destination.host], viaProxy: upstreamProxy };
       }
       const resolved = await resolve(destination.host);
