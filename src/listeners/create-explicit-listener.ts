@@ -71,7 +71,9 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
       port: target?.port ?? 0,
     };
     const responder = createConnectResponder(socket, head, options.idleMs);
-    void handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined);
+    enqueue(socket, null, () =>
+      handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined),
+    );
   });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -108,7 +110,9 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
     };
     forwardAs(req, target);
     const responder = createForwardResponder(proxy, req, { socket, head }, options.idleMs);
-    void handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined);
+    enqueue(socket, null, () =>
+      handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined),
+    );
   });
 
   server.on('clientError', answerClientError);

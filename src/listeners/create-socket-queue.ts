@@ -3,9 +3,14 @@ import type { Socket } from 'node:net';
 
 /**
  * Runs `handle` once every earlier request of the same client connection has been handled and
- * its answer is closed.
+ * its answer is closed. CONNECT and upgrades pass no `answer`: they are the last request a
+ * connection carries, and their raw answer must not overtake the answers queued before them.
  */
-export type SocketQueue = (socket: Socket, answer: ServerResponse, handle: () => Promise<void>) => void;
+export type SocketQueue = (
+  socket: Socket,
+  answer: ServerResponse | null,
+  handle: () => Promise<void>,
+) => void;
 
 /**
  * One request at a time per client connection. Node's HTTP server emits every pipelined request at
@@ -19,7 +24,10 @@ export function createSocketQueue(): SocketQueue {
   const tails = new WeakMap<Socket, Promise<void>>();
   return (socket, answer, handle) => {
     // Attached now: the answer of a refusal can close before this request's turn has settled.
-    const closed = new Promise<void>((resolve) => answer.once('close', () => resolve()));
+    const closed =
+      answer === null
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => answer.once('close', () => resolve()));
     const run = async (): Promise<void> => {
       if (socket.destroyed) return;
       await handle();

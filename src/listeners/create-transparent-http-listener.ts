@@ -92,7 +92,9 @@ export function createTransparentHttpListener(
     socket.on('error', () => socket.destroy());
     const { request, valid, loop } = toRequest(req, 'upgrade');
     const responder = createForwardResponder(proxy, req, { socket, head }, options.idleMs);
-    void handleEgress(ctx, request, socket, responder, !valid ? 'invalid_target' : loop ? 'loop' : undefined);
+    enqueue(socket, null, () =>
+      handleEgress(ctx, request, socket, responder, !valid ? 'invalid_target' : loop ? 'loop' : undefined),
+    );
   });
   server.on('clientError', answerClientError);
   return server;
