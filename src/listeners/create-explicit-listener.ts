@@ -61,6 +61,10 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
     connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
     keepAliveTimeout: 5_000,
   });
+  // Node keeps only the first 2000 header lines in req.headers but frames the body by all of them:
+  // a Transfer-Encoding past line 2000 was never forwarded, and the body went out unframed.
+  // maxHeaderBytes bounds the header section already.
+  server.maxHeadersCount = 0;
 
   server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());

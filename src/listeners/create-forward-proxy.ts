@@ -8,6 +8,11 @@ import { hopHeaderNames, stripHopHeaders } from './strip-hop-headers.js';
  */
 export function createForwardProxy(): HttpProxy {
   const proxy = HttpProxy.createProxyServer({ xfwd: false, changeOrigin: false, ws: true });
+  // http-proxy's deleteLength pass gives a DELETE or OPTIONS without Content-Length a
+  // `Content-Length: 0` and drops its Transfer-Encoding, then streams the chunked body anyway: the
+  // body went out unframed and the upstream parsed it as a second request nobody decided.
+  const passes = proxy as unknown as { webPasses: { readonly name: string }[] };
+  passes.webPasses = passes.webPasses.filter((pass) => pass.name !== 'deleteLength');
   proxy.on('proxyReq', (proxyReq, req) => {
     for (const name of hopHeaderNames(req.headers, false)) proxyReq.removeHeader(name);
   });

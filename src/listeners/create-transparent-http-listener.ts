@@ -75,6 +75,10 @@ export function createTransparentHttpListener(
     connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
     keepAliveTimeout: 5_000,
   });
+  // Node keeps only the first 2000 header lines in req.headers but frames the body by all of them:
+  // a Transfer-Encoding past line 2000 was never forwarded, and the body went out unframed.
+  // maxHeaderBytes bounds the header section already.
+  server.maxHeadersCount = 0;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const { request, valid, loop } = toRequest(req, 'http');
     const responder = createForwardResponder(proxy, req, { res }, options.idleMs);
