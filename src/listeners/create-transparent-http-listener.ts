@@ -9,6 +9,7 @@ import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
 import { createSocketQueue } from './create-socket-queue.js';
 import type { ListenerOptions } from './listener-options.js';
+import { readPolicyPath } from './read-policy-path.js';
 import { sanitizeRawTarget } from './sanitize-raw-target.js';
 import { readTransparentDestination, type TransparentOptions } from './transparent-options.js';
 
@@ -26,7 +27,7 @@ function splitTarget(url: string | undefined): { originForm: string; path: strin
   } catch {
     return null;
   }
-  return { originForm: `${parsed.pathname}${parsed.search}`, path: parsed.pathname };
+  return { originForm: `${parsed.pathname}${parsed.search}`, path: readPolicyPath(parsed.pathname) };
 }
 
 /**

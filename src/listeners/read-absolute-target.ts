@@ -1,4 +1,5 @@
 import { parseHostPort, type HostPort } from '../net/parse-host-port.js';
+import { readPolicyPath } from './read-policy-path.js';
 
 export interface AbsoluteTarget extends HostPort {
   /** Path and query: what the upstream gets as its request target. */
@@ -28,7 +29,7 @@ export function readAbsoluteTarget(url: string | undefined, upgrade: boolean): A
   return {
     ...target,
     originForm: `${parsed.pathname}${parsed.search}`,
-    path: parsed.pathname,
+    path: readPolicyPath(parsed.pathname),
     authority: parsed.host,
   };
 }

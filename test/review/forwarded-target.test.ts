@@ -126,3 +126,35 @@ describe('transparent HTTP: the path that was decided is the path that is forwar
     expect(res.headers['proxy-status']).toContain('plain.example.test:80 path_not_allowed');
   });
 });
+
+describe('a path rule decides on the path a decoding server would resolve', () => {
+  // nginx and others decode %2F, %5C and %2E before resolving dot segments: to them
+  // /allowed/..%2Fsecret is /secret.
+  it.each([
+    ['explicit', '/allowed/..%2fsecret'],
+    ['explicit', '/allowed/..%5Csecret'],
+    ['explicit', '/allowed/%2e%2e%2fsecret'],
+    ['transparent', '/allowed/..%2Fsecret'],
+    ['transparent', '/allowed/x%2f..%2f..%2fsecret'],
+  ])('%s: %s is denied', async (listener, path) => {
+    const before = upstream.connections();
+    const request =
+      listener === 'explicit'
+        ? `GET http://plain.example.test${path} HTTP/1.1\r\nConnection: close\r\n\r\n`
+        : `GET ${path} HTTP/1.1\r\nHost: plain.example.test\r\nConnection: close\r\n\r\n`;
+    const res = parseRawResponse(
+      await rawExchange(listener === 'explicit' ? explicitPort : transparentPort, request),
+    );
+    expect(res.status).toBe(403);
+    expect(res.headers['proxy-status']).toContain('path_not_allowed');
+    expect(upstream.connections()).toBe(before);
+  });
+
+  it('an encoded slash inside an allowed path still passes, forwarded as sent', async () => {
+    const reply = await rawExchange(
+      explicitPort,
+      'GET http://plain.example.test/allowed/a%2Fb HTTP/1.1\r\nConnection: close\r\n\r\n',
+    );
+    expect(parseRawResponse(reply).body).toContain('hello from plain GET /allowed/a%2Fb ');
+  });
+});
