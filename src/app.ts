@@ -16,6 +16,7 @@ import { createMetrics, type Metrics } from './observe/create-metrics.js';
 import { createRecorder } from './observe/create-recorder.js';
 import { DeniedTracker } from './observe/denied-tracker.js';
 import { loadPolicy } from './policy/load-policy.js';
+import { createPendingConnections } from './listeners/pending-connections.js';
 import { ActiveConnections } from './proxy/active-connections.js';
 import type { EgressContext } from './proxy/egress-context.js';
 import { closeServer, listenServer } from './proxy/listen-server.js';
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps): App {
   let ready = false;
   const idPrefix = randomBytes(3).toString('hex');
   let nextId = 0;
+  let lastPendingWarn = Number.NEGATIVE_INFINITY;
 
   const ctx: EgressContext = {
     policy: () => state as PolicyState,
@@ -114,6 +116,20 @@ export function createApp(deps: AppDeps): App {
     maxHelloBytes: config.limits.maxHelloBytes,
     idleMs: config.timeouts.idleMs,
     passwords: deps.passwords ?? new Map(),
+    pending: createPendingConnections({
+      max: config.limits.maxPendingConnections,
+      onReject: (socket) => {
+        metrics.connectionLimitRejections.inc({ scope: 'pending' });
+        // One line per second at most: a flood of refused sockets must not become a flood of log lines.
+        const now = clock.now();
+        if (now - lastPendingWarn < 1_000) return;
+        lastPendingWarn = now;
+        logger.warn(
+          { event: 'connection_limit', scope: 'pending', client: socket.remoteAddress ?? null },
+          'pending connection limit reached, new connection closed',
+        );
+      },
+    }),
   };
   const transparent = {
     readOriginalDestination: deps.readOriginalDestination ?? readOriginalDestination,

@@ -115,6 +115,7 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
     upstreamProxy: parseUpstreamProxy(config.upstreamProxy),
     limits: {
       maxConnections: limits.maxConnections ?? 10_000,
+      maxPendingConnections: limits.maxPendingConnections ?? 1_000,
       helloTimeoutMs: limits.helloTimeoutMs ?? 10_000,
       headersTimeoutMs: limits.headersTimeoutMs ?? 10_000,
       maxHeaderBytes: limits.maxHeaderBytes ?? 16_384,

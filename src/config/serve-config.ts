@@ -33,6 +33,7 @@ export interface ServeConfig {
   readonly clientGroups?: readonly ClientGroupConfig[];
   readonly limits?: {
     readonly maxConnections?: number;
+    readonly maxPendingConnections?: number;
     readonly helloTimeoutMs?: number;
     readonly headersTimeoutMs?: number;
     readonly maxHeaderBytes?: number;

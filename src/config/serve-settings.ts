@@ -18,6 +18,7 @@ export interface ServeSettings {
   readonly upstreamProxy: HostPort | null;
   readonly limits: {
     readonly maxConnections: number;
+    readonly maxPendingConnections: number;
     readonly helloTimeoutMs: number;
     readonly headersTimeoutMs: number;
     readonly maxHeaderBytes: number;

@@ -31,6 +31,8 @@ export function createTransparentTlsListener(
 ): Server {
   const onConnection = (socket: Socket): void => {
     socket.on('error', () => socket.destroy());
+    const release = options.pending === undefined ? (): void => undefined : options.pending.admit(socket);
+    if (release === null) return;
     const destination = readTransparentDestination(socket, transparent);
     const chunks: Buffer[] = [];
     let received = 0;
@@ -38,6 +40,7 @@ export function createTransparentTlsListener(
 
     const finish = (hello: HelloOk | null): void => {
       clearTimeout(timer);
+      release();
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.pause();

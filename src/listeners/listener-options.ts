@@ -1,3 +1,5 @@
+import type { PendingConnections } from './pending-connections.js';
+
 /** Limits and timeouts every listener applies to its clients. */
 export interface ListenerOptions {
   readonly maxHeaderBytes: number;
@@ -7,4 +9,6 @@ export interface ListenerOptions {
   readonly idleMs: number;
   /** Proxy Basic-auth passwords by user, for client groups that name users. */
   readonly passwords: ReadonlyMap<string, string>;
+  /** Caps sockets that have not sent a complete hello yet; absent = no cap. */
+  readonly pending?: PendingConnections;
 }
