@@ -116,6 +116,7 @@ export function createApp(deps: AppDeps): App {
     maxHelloBytes: config.limits.maxHelloBytes,
     idleMs: config.timeouts.idleMs,
     passwords: deps.passwords ?? new Map(),
+    tunnelSniCheck: config.tunnelSniCheck,
     pending: createPendingConnections({
       max: config.limits.maxPendingConnections,
       onReject: (socket) => {

@@ -123,6 +123,7 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
     },
     timeouts: { connectMs: config.timeouts?.connectMs ?? 60_000, idleMs: config.timeouts?.idleMs ?? 900_000 },
     drainTimeoutMs: config.drainTimeoutMs ?? 30_000,
+    tunnelSniCheck: config.tunnelSniCheck ?? true,
     logLevel: config.log?.level ?? 'info',
     deniedTopN: config.metrics?.deniedTopN ?? 50,
   };

@@ -41,6 +41,8 @@ export interface ServeConfig {
   };
   readonly timeouts?: { readonly connectMs?: number; readonly idleMs?: number };
   readonly drainTimeoutMs?: number;
+  /** Inside a CONNECT to port 443, decide a ClientHello SNI that differs from the CONNECT host. */
+  readonly tunnelSniCheck?: boolean;
   readonly log?: { readonly level?: string };
   readonly metrics?: { readonly deniedTopN?: number };
 }

@@ -26,6 +26,7 @@ export interface ServeSettings {
   };
   readonly timeouts: { readonly connectMs: number; readonly idleMs: number };
   readonly drainTimeoutMs: number;
+  readonly tunnelSniCheck: boolean;
   readonly logLevel: string;
   readonly deniedTopN: number;
 }

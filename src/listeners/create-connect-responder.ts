@@ -2,13 +2,20 @@ import type { Socket } from 'node:net';
 import { tunnel } from '../net/tunnel.js';
 import { applyDenyStyle } from '../proxy/apply-deny-style.js';
 import type { EgressResponder } from '../proxy/egress-responder.js';
+import { createSniCheckedTunnel, type SniCheckOptions } from './create-sni-checked-tunnel.js';
+import type { DecideTunnelSni } from './decide-tunnel-sni.js';
 import { describeDenial, describeDialFailure } from './describe-denial.js';
 import { writeRawResponse } from './write-raw-response.js';
 
 const established = Buffer.from('HTTP/1.1 200 Connection Established\r\n\r\n', 'latin1');
 
 /** CONNECT: 403/400/5xx as raw responses, or `200 Connection Established` and a byte-exact tunnel. */
-export function createConnectResponder(client: Socket, head: Buffer, idleMs: number): EgressResponder {
+export function createConnectResponder(
+  client: Socket,
+  head: Buffer,
+  idleMs: number,
+  sniCheck?: Omit<SniCheckOptions, 'refuse' | 'idleMs'> & { readonly decide: DecideTunnelSni },
+): EgressResponder {
   return {
     deny(request, decision, style) {
       const answer = describeDenial(request, decision);
@@ -23,8 +30,16 @@ export function createConnectResponder(client: Socket, head: Buffer, idleMs: num
       const answer = describeDialFailure(request, code, message);
       writeRawResponse(client, answer.status, answer.statusText, answer.body, answer.headers);
     },
-    relay(_request, connection) {
+    relay(request, connection) {
       if (!client.destroyed) client.write(established);
+      // Domain fronting hides another name in the hello; only port 443 is worth the first-chunk read.
+      if (sniCheck !== undefined && request.port === 443) {
+        return createSniCheckedTunnel(client, connection.socket, head, {
+          ...sniCheck,
+          idleMs,
+          refuse: (sni) => sniCheck.decide(request, sni),
+        });
+      }
       return tunnel(client, connection.socket, { firstBytes: head, idleMs });
     },
   };

@@ -9,6 +9,7 @@ import { createConnectResponder } from './create-connect-responder.js';
 import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
 import { createSocketQueue } from './create-socket-queue.js';
+import { createDecideTunnelSni } from './decide-tunnel-sni.js';
 import type { ListenerOptions } from './listener-options.js';
 import { readAbsoluteTarget, type AbsoluteTarget } from './read-absolute-target.js';
 import { readProxyUser } from './read-proxy-user.js';
@@ -52,6 +53,14 @@ function forwardAs(req: IncomingMessage, target: AbsoluteTarget | null): void {
 export function createExplicitListener(ctx: EgressContext, options: ListenerOptions): Server {
   const proxy = createForwardProxy();
   const enqueue = createSocketQueue();
+  const sniCheck =
+    options.tunnelSniCheck === true
+      ? {
+          decide: createDecideTunnelSni(ctx),
+          helloTimeoutMs: options.helloTimeoutMs,
+          maxHelloBytes: options.maxHelloBytes,
+        }
+      : undefined;
 
   const server = createServer({
     maxHeaderSize: options.maxHeaderBytes,
@@ -74,7 +83,7 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
       host: target?.host ?? sanitizeRawTarget(req.url),
       port: target?.port ?? 0,
     };
-    const responder = createConnectResponder(socket, head, options.idleMs);
+    const responder = createConnectResponder(socket, head, options.idleMs, sniCheck);
     enqueue(socket, null, () =>
       handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined),
     );

@@ -11,4 +11,6 @@ export interface ListenerOptions {
   readonly passwords: ReadonlyMap<string, string>;
   /** Caps sockets that have not sent a complete hello yet; absent = no cap. */
   readonly pending?: PendingConnections;
+  /** Decide the SNI of a ClientHello inside CONNECT tunnels to port 443; absent = false. */
+  readonly tunnelSniCheck?: boolean;
 }
