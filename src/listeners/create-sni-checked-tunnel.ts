@@ -28,7 +28,8 @@ export function createSniCheckedTunnel(
   });
   const chunks: Buffer[] = head.length > 0 ? [head] : [];
   let received = head.length;
-  let timer: NodeJS.Timeout | undefined;
+  // A client that says nothing is tunnelled as before; one stuck mid-hello is not let through unchecked.
+  const timer = setTimeout(() => (received === 0 ? start() : shut('denied')), options.helloTimeoutMs);
 
   const stopReading = (): void => {
     clearTimeout(timer);
@@ -64,8 +65,6 @@ export function createSniCheckedTunnel(
     inspect();
   };
   const onClose = (): void => shut('client_closed');
-  // A client that says nothing is tunnelled as before; one stuck mid-hello is not let through unchecked.
-  timer = setTimeout(() => (received === 0 ? start() : shut('denied')), options.helloTimeoutMs);
   // Either side gone before the first bytes: the plain tunnel records it as it always has.
   const onUpstreamClose = (): void => {
     if (inner === null) start();
