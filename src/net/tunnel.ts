@@ -15,52 +15,131 @@ export interface Tunnel {
 }
 
 /**
- * Splices two connected sockets. pipe() carries backpressure and half-close (both sockets are
- * allowHalfOpen); byte counts come from the sockets' own counters, so the hot path allocates nothing.
+ * Splices two connected sockets with backpressure and half-close (both sockets are allowHalfOpen);
+ * byte counts come from the sockets' own counters, so the hot path allocates nothing.
+ *
+ * Not pipe(): two pipes plus per-tunnel closures cost several KiB of heap per idle tunnel, and an
+ * egress gateway holds thousands of idle tunnels. Here every listener is a module-level function
+ * that finds its tunnel through the socket, so a tunnel is this one object and its promise.
  */
+class SplicedTunnel implements Tunnel {
+  readonly done: Promise<CloseReason>;
+  reason: CloseReason | null = null;
+  closed = 0;
+  settle: (reason: CloseReason) => void = noop;
+
+  constructor(
+    readonly client: Socket,
+    readonly upstream: Socket,
+  ) {
+    this.done = new Promise<CloseReason>((resolve) => {
+      this.settle = resolve;
+    });
+  }
+
+  close(why: CloseReason): void {
+    this.reason ??= why;
+    this.client.destroy();
+    this.upstream.destroy();
+  }
+
+  peerOf(socket: Socket): Socket {
+    return socket === this.client ? this.upstream : this.client;
+  }
+
+  sideOf(socket: Socket): 'client_closed' | 'upstream_closed' {
+    return socket === this.client ? 'client_closed' : 'upstream_closed';
+  }
+}
+
+const tunnelOf = Symbol('egressgate.tunnel');
+type Spliced = Socket & { [tunnelOf]?: SplicedTunnel | undefined };
+
+function noop(): void {}
+
+function relayData(this: Spliced, chunk: Buffer): void {
+  const t = this[tunnelOf];
+  if (t === undefined) return;
+  const peer = t.peerOf(this);
+  if (peer.destroyed || peer.writableEnded) return;
+  // The peer's buffer is full: stop reading until it drains, as pipe() would.
+  if (!peer.write(chunk)) this.pause();
+}
+
+function resumePeer(this: Spliced): void {
+  const t = this[tunnelOf];
+  if (t === undefined) return;
+  const source = t.peerOf(this);
+  if (!source.destroyed && source.isPaused()) source.resume();
+}
+
+function forwardEnd(this: Spliced): void {
+  const t = this[tunnelOf];
+  if (t === undefined) return;
+  t.reason ??= t.sideOf(this);
+  const peer = t.peerOf(this);
+  if (!peer.destroyed && !peer.writableEnded) peer.end();
+}
+
+// A reset or a write into a socket the peer already closed is that side closing, not a fault.
+function closeOnError(this: Spliced, err: NodeJS.ErrnoException): void {
+  const t = this[tunnelOf];
+  if (t === undefined) return;
+  t.close(err.code === 'ECONNRESET' || err.code === 'EPIPE' ? t.sideOf(this) : 'error');
+}
+
+function closeOnIdle(this: Spliced): void {
+  this[tunnelOf]?.close('idle_timeout');
+}
+
+function countClosed(this: Spliced): void {
+  const t = this[tunnelOf];
+  if (t !== undefined) settleClosed(t);
+}
+
+function settleClosed(t: SplicedTunnel): void {
+  t.closed++;
+  t.reason ??= t.client.closed ? 'client_closed' : 'upstream_closed';
+  // One side gone for good means the tunnel is over: nothing more can cross it.
+  t.client.destroy();
+  t.upstream.destroy();
+  if (t.closed !== 2) return;
+  for (const socket of [t.client, t.upstream] as Spliced[]) {
+    socket.off('data', relayData);
+    socket.off('drain', resumePeer);
+    socket.off('end', forwardEnd);
+    socket.off('timeout', closeOnIdle);
+    socket[tunnelOf] = undefined;
+  }
+  t.settle(t.reason);
+  t.settle = noop;
+}
+
 export function tunnel(client: Socket, upstream: Socket, options: TunnelOptions): Tunnel {
-  let reason: CloseReason | null = null;
-  let closed = 0;
-  let settle: (reason: CloseReason) => void = () => undefined;
-  const done = new Promise<CloseReason>((resolve) => {
-    settle = resolve;
-  });
-
-  const end = (why: CloseReason): void => {
-    reason ??= why;
-    client.destroy();
-    upstream.destroy();
-  };
-  const onClosed = (): void => {
-    closed++;
-    reason ??= client.closed ? 'client_closed' : 'upstream_closed';
-    // One side gone for good means the tunnel is over: nothing more can cross it.
-    client.destroy();
-    upstream.destroy();
-    if (closed === 2) {
-      client.unpipe(upstream);
-      upstream.unpipe(client);
-      settle(reason ?? 'client_closed');
-    }
-  };
-
-  client.once('end', () => (reason ??= 'client_closed'));
-  upstream.once('end', () => (reason ??= 'upstream_closed'));
-  // A reset or a write into a socket the peer already closed is that side closing, not a fault.
-  const closedBy = (side: 'client_closed' | 'upstream_closed') => (err: NodeJS.ErrnoException) =>
-    end(err.code === 'ECONNRESET' || err.code === 'EPIPE' ? side : 'error');
-  client.on('error', closedBy('client_closed'));
-  upstream.on('error', closedBy('upstream_closed'));
+  const t = new SplicedTunnel(client, upstream);
+  for (const socket of [client, upstream] as Spliced[]) {
+    socket[tunnelOf] = t;
+    socket.on('end', forwardEnd);
+    socket.on('error', closeOnError);
+    socket.on('drain', resumePeer);
+  }
   for (const socket of [client, upstream]) {
     // A socket that closed while the dial was under way has already emitted its 'close'.
-    if (socket.closed) onClosed();
-    else socket.once('close', onClosed);
+    if (socket.closed) settleClosed(t);
+    else socket.once('close', countClosed);
   }
-  client.setTimeout(options.idleMs, () => end('idle_timeout'));
+  client.setTimeout(options.idleMs);
+  client.once('timeout', closeOnIdle);
 
-  if (options.firstBytes.length > 0) upstream.write(options.firstBytes);
-  client.pipe(upstream);
-  upstream.pipe(client);
-  client.resume();
-  return { done, close: end };
+  if (options.firstBytes.length > 0 && !upstream.destroyed) upstream.write(options.firstBytes);
+  for (const socket of [client, upstream]) {
+    if (socket.destroyed) continue;
+    // A side that already sent its EOF (a client that wrote its hello and ended) will not emit 'end' again.
+    if (socket.readableEnded) forwardEnd.call(socket);
+    socket.on('data', relayData);
+    // Like pipe(): a peer still draining the replayed bytes resumes this side when it drains.
+    if (t.peerOf(socket).writableNeedDrain) socket.pause();
+    else socket.resume();
+  }
+  return t;
 }
