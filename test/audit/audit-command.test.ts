@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/audit-report.js';
 import { fixturePolicies, goldenDir, sessionLog } from './audit-fixture.js';
-import { runAuditCli } from './run-audit-cli.js';
+import { runCli } from '../support/run-cli.js';
 
 const whatIf = ['--policies', fixturePolicies, '--profile', 'arc-agents-v2', '--set', 'region=westeurope'];
 
@@ -20,7 +20,7 @@ describe('egressgate audit (CLI)', () => {
 
   it('reads gzip from stdin and writes the golden JSON report', async () => {
     const gz = gzipSync(await readFile(sessionLog));
-    const r = await runAuditCli([...whatIf, '--format', 'json', '-'], gz);
+    const r = await runCli(['audit', ...whatIf, '--format', 'json', '-'], { stdin: gz });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('1 malformed line(s) skipped');
     const golden = (await readFile(join(goldenDir, 'audit-whatif.json'), 'utf8')).replaceAll(
@@ -33,7 +33,7 @@ describe('egressgate audit (CLI)', () => {
 
   it('writes the table format to --out, filtered to one client group', async () => {
     const out = join(tmp, 'report.txt');
-    const r = await runAuditCli(['--group', '-', '--out', out, sessionLog]);
+    const r = await runCli(['audit', '--group', '-', '--out', out, sessionLog]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     const text = await readFile(out, 'utf8');
@@ -43,7 +43,7 @@ describe('egressgate audit (CLI)', () => {
   });
 
   it('reports an unreadable input, still audits the others, and exits 2', async () => {
-    const r = await runAuditCli(['--format', 'json', join(tmp, 'missing.log'), sessionLog]);
+    const r = await runCli(['audit', '--format', 'json', join(tmp, 'missing.log'), sessionLog]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('missing.log: no such file');
     const report = JSON.parse(r.stdout) as AuditReport;
@@ -59,7 +59,7 @@ describe('egressgate audit (CLI)', () => {
     const gz = gzipSync(Buffer.concat([plain, plain, plain, plain]));
     const cut = join(tmp, 'cut.log.gz');
     await writeFile(cut, gz.subarray(0, gz.length - 40));
-    const r = await runAuditCli(['--format', 'json', cut]);
+    const r = await runCli(['audit', '--format', 'json', cut]);
     expect(r.code).toBe(2);
     const report = JSON.parse(r.stdout) as AuditReport;
     expect(report.inputs[0]?.error).toBe('cut.log.gz: truncated gzip data');
@@ -72,7 +72,7 @@ describe('egressgate audit (CLI)', () => {
     [['--set', 'region=westeurope', sessionLog], /--set needs --profile/],
     [['--wildcard-min', '1', sessionLog], /a whole number from 2/],
   ])('exits 2 with a message for bad usage %#', async (args, message) => {
-    const r = await runAuditCli(args);
+    const r = await runCli(['audit', ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
