@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { DeniedTracker } from './denied-tracker.js';
+import { closeServer, listenServer } from '../proxy/listen-server.js';
 import { parseAdminAddress, type AdminAddress } from './parse-admin-address.js';
 
 export interface AdminServerDeps {
@@ -60,26 +61,10 @@ export function createAdminServer(deps: AdminServerDeps): AdminServer {
   return {
     listen(address) {
       const { host, port } = typeof address === 'string' ? parseAdminAddress(address) : address;
-      return new Promise((resolve, reject) => {
-        const onError = (err: Error): void => reject(err);
-        server.once('error', onError);
-        server.listen(port, host, () => {
-          server.off('error', onError);
-          resolve(server.address() as AddressInfo);
-        });
-      });
+      return listenServer(server, host, port);
     },
-    close() {
-      return new Promise((resolve) => {
-        if (!server.listening) {
-          resolve();
-          return;
-        }
-        server.close(() => resolve());
-        // Scrapers keep connections alive; without this close() would wait for their idle timeout.
-        server.closeAllConnections();
-      });
-    },
+    // Scrapers keep connections alive; without forcing, close() would wait for their idle timeout.
+    close: () => closeServer(server, true),
   };
 }
 
