@@ -5,6 +5,7 @@ import { parseConnectTarget } from '../net/parse-connect-target.js';
 import type { EgressContext } from '../proxy/egress-context.js';
 import { handleEgress } from '../proxy/handle-egress.js';
 import { answerClientError } from './answer-client-error.js';
+import { checkUpgradeRequest } from './check-upgrade-request.js';
 import { createConnectResponder } from './create-connect-responder.js';
 import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
@@ -113,6 +114,11 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
     const target = readAbsoluteTarget(req.url, true);
     if (target === null && (req.url ?? '').startsWith('/')) {
       writeRawResponse(socket, 400, 'Bad Request', originFormBody);
+      return;
+    }
+    const refused = checkUpgradeRequest(req);
+    if (refused !== null) {
+      writeRawResponse(socket, refused.status, refused.statusText, refused.body, refused.headers);
       return;
     }
     const request: EgressRequest = {

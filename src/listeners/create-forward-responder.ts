@@ -9,9 +9,11 @@ import type { EgressResponder, Relay } from '../proxy/egress-responder.js';
 import {
   describeDenial,
   describeDialFailure,
+  describeProtocolError,
   describeResponseTimeout,
   type HttpAnswer,
 } from './describe-denial.js';
+import { relayWebSocket } from './relay-websocket.js';
 import { SingleSocketAgent } from './single-socket-agent.js';
 import { stripHopHeaders } from './strip-hop-headers.js';
 import { writeRawResponse } from './write-raw-response.js';
@@ -76,7 +78,6 @@ function forwardWeb(
 }
 
 function forwardUpgrade(
-  proxy: HttpProxy,
   req: IncomingMessage,
   client: Socket,
   head: Buffer,
@@ -108,8 +109,17 @@ function forwardUpgrade(
   upstream.once('end', () => (reason ??= 'upstream_closed'));
   client.setTimeout(idleMs, () => close('idle_timeout'));
   stripHopHeaders(req.headers, true);
-  const agent = new SingleSocketAgent(upstream);
-  proxy.ws(req, client, head, { target: targetUrl(request), agent }, () => close('error'));
+  relayWebSocket(req, client, head, upstream, {
+    protocolError(why) {
+      // The client is told (502, RFC 9209 http_protocol_error) and nothing the upstream sent after
+      // its answer reaches it.
+      reason ??= 'upstream_protocol_error';
+      upstream.destroy();
+      const a = describeProtocolError(request, why);
+      writeRawResponse(client, a.status, a.statusText, a.body, a.headers);
+    },
+    failed: () => close('error'),
+  });
   return { done, close };
 }
 
@@ -139,7 +149,7 @@ export function createForwardResponder(
     relay(request, connection) {
       return 'res' in client
         ? forwardWeb(proxy, req, client.res, request, connection, idleMs)
-        : forwardUpgrade(proxy, req, client.socket, client.head, request, connection, idleMs);
+        : forwardUpgrade(req, client.socket, client.head, request, connection, idleMs);
     },
   };
 }

@@ -5,30 +5,15 @@ import { parseHostPort } from '../net/parse-host-port.js';
 import type { EgressContext } from '../proxy/egress-context.js';
 import { handleEgress } from '../proxy/handle-egress.js';
 import { answerClientError } from './answer-client-error.js';
+import { checkUpgradeRequest } from './check-upgrade-request.js';
 import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
 import { createSocketQueue } from './create-socket-queue.js';
 import type { ListenerOptions } from './listener-options.js';
-import { readPolicyPath } from './read-policy-path.js';
+import { readOriginForm } from './read-origin-form.js';
 import { sanitizeRawTarget } from './sanitize-raw-target.js';
 import { readTransparentDestination, type TransparentOptions } from './transparent-options.js';
-
-/**
- * The origin-form target as the URL parser resolves it (dot segments, also percent-encoded ones,
- * removed): the policy decides on that path and the upstream gets that path, so `/allowed/../x`
- * can never pass a rule for `/allowed/` and reach `/x`.
- */
-function splitTarget(url: string | undefined): { originForm: string; path: string } | null {
-  if (url === undefined || !url.startsWith('/')) return null;
-  let parsed: URL;
-  try {
-    // Prefixed, never resolved against a base: `//other/x` stays a path on this host.
-    parsed = new URL(`http://origin.invalid${url}`);
-  } catch {
-    return null;
-  }
-  return { originForm: `${parsed.pathname}${parsed.search}`, path: readPolicyPath(parsed.pathname) };
-}
+import { writeRawResponse } from './write-raw-response.js';
 
 /**
  * Transparent HTTP: a redirected client speaks to egressgate as if it were the origin. The Host
@@ -52,7 +37,7 @@ export function createTransparentHttpListener(
     const hostHeader = req.headers.host;
     const fallbackPort = original?.port ?? transparent.destPort;
     const target = hostHeader === undefined ? null : parseHostPort(hostHeader, fallbackPort);
-    const split = splitTarget(req.url);
+    const split = readOriginForm(req.url ?? '');
     const request: EgressRequest = {
       id: ctx.newId(),
       listener: 'transparent-http',
@@ -95,6 +80,11 @@ export function createTransparentHttpListener(
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    const refused = checkUpgradeRequest(req);
+    if (refused !== null) {
+      writeRawResponse(socket, refused.status, refused.statusText, refused.body, refused.headers);
+      return;
+    }
     const { request, valid, loop } = toRequest(req, 'upgrade');
     const responder = createForwardResponder(proxy, req, { socket, head }, options.idleMs);
     enqueue(socket, null, () =>

@@ -64,3 +64,14 @@ export function describeResponseTimeout(request: EgressRequest, idleMs: number):
     headers: { 'Proxy-Status': formatProxyStatus('http_response_timeout', details) },
   };
 }
+
+/** 502 with RFC 9209 http_protocol_error: the upstream's answer to an upgrade was not the handshake. */
+export function describeProtocolError(request: EgressRequest, why: string): HttpAnswer {
+  const details = `${formatTarget(request)}: ${why}`;
+  return {
+    status: 502,
+    statusText: 'Bad Gateway',
+    body: `egressgate: ${details}\n`,
+    headers: { 'Proxy-Status': formatProxyStatus('http_protocol_error', details) },
+  };
+}

@@ -2,7 +2,15 @@ import type { EgressRequest, SocketAddress } from '../egress-request.js';
 import type { Decision, Mode } from '../policy/decision.js';
 
 export type CloseReason =
-  'client_closed' | 'upstream_closed' | 'idle_timeout' | 'dial_error' | 'denied' | 'drained' | 'error';
+  | 'client_closed'
+  | 'upstream_closed'
+  | 'idle_timeout'
+  | 'dial_error'
+  | 'denied'
+  | 'drained'
+  | 'error'
+  /** The upstream answered a websocket upgrade with something other than a valid handshake. */
+  | 'upstream_protocol_error';
 
 /** Typed dial failures; each maps to one RFC 9209 error and one HTTP status (see src/net/dial-error.ts). */
 export type DialErrorCode =

@@ -1,5 +1,7 @@
 import { BlockList } from 'node:net';
+import { compilePathPrefix, pathsAllow } from './path-prefix.js';
 import { portSetHas } from './port-set.js';
+import { readPathReadings, type PathReadings } from './read-path-readings.js';
 import type { ResolvedRule } from './resolved-rule.js';
 
 /** What a lookup found: the index of the first rule that matched entirely, or how close it came. */
@@ -60,9 +62,12 @@ export function compileMatcher(rules: readonly ResolvedRule[]): Matcher {
     }
   });
 
+  const prefixes = rules.map((rule) => rule.paths?.map(compilePathPrefix));
   // best: lowest matching rule index so far; state: how far the closest candidate got.
   let best = Infinity;
   let state = NO_HOST;
+  // The path's readings, worked out on the first path rule a lookup meets (undefined: not yet).
+  let readings: PathReadings | undefined;
   const consider = (candidates: readonly number[], port: number, path: string | undefined): void => {
     for (const index of candidates) {
       if (index >= best) continue;
@@ -71,10 +76,14 @@ export function compileMatcher(rules: readonly ResolvedRule[]): Matcher {
         if (state === NO_HOST) state = PORT_MISMATCH;
         continue;
       }
-      // A rule limited to paths cannot vouch for a tunnel, whose path egressgate never sees.
-      if (rule.paths && (path === undefined || !rule.paths.some((p) => path.startsWith(p)))) {
-        state = PATH_MISMATCH;
-        continue;
+      const paths = prefixes[index];
+      if (paths) {
+        // A rule limited to paths cannot vouch for a tunnel, whose path egressgate never sees.
+        if (path !== undefined) readings ??= readPathReadings(path);
+        if (path === undefined || !pathsAllow(paths, readings ?? null)) {
+          state = PATH_MISMATCH;
+          continue;
+        }
       }
       best = index;
     }
@@ -84,6 +93,7 @@ export function compileMatcher(rules: readonly ResolvedRule[]): Matcher {
     matchName(host: string, port: number, path: string | undefined): number {
       best = Infinity;
       state = NO_HOST;
+      readings = undefined;
       if (anyHost.length) consider(anyHost, port, path);
       let node: TrieNode | undefined = root;
       let end = host.length;
@@ -114,6 +124,7 @@ export function compileMatcher(rules: readonly ResolvedRule[]): Matcher {
     matchAddress(address: string, family: 'ipv4' | 'ipv6', port: number): number {
       best = Infinity;
       state = NO_HOST;
+      readings = undefined;
       for (const { index, list } of cidrRules) {
         if (list.check(address, family)) consider([index], port, undefined);
       }

@@ -12,7 +12,7 @@ export interface Target {
 const DETAIL: Readonly<Record<DenyReason, string>> = {
   no_matching_rule: 'no rule allows this host',
   port_not_allowed: 'the host is allowed, but not on this port',
-  path_not_allowed: 'the host is allowed, but not this path',
+  path_not_allowed: 'the host is allowed, but not this path (as some server would read it)',
   ip_literal: 'an IP address matches only CIDR rules, and none allows it',
   invalid_target: 'not a valid host and port',
   no_sni: 'the TLS ClientHello names no server (no SNI)',

@@ -5,6 +5,7 @@ export type PolicyErrorCode =
   | 'BAD_PATTERN'
   | 'BAD_PORT'
   | 'BAD_CIDR'
+  | 'BAD_PATH'
   | 'PARAMETER_UNDECLARED'
   | 'PARAMETER_MISSING'
   | 'PARAMETER_INVALID'

@@ -2,6 +2,7 @@ import { minimatch } from 'minimatch';
 import { BlockList } from 'node:net';
 import { NO_HOST, PATH_MISMATCH, PORT_MISMATCH, type Matcher } from './compile-matcher.js';
 import type { HostPattern } from './host-pattern.js';
+import { pathAllowedBy } from './path-prefix.js';
 import { portSetHas } from './port-set.js';
 import type { ResolvedRule } from './resolved-rule.js';
 
@@ -37,7 +38,7 @@ export function createReferenceMatcher(rules: readonly ResolvedRule[]): Matcher 
         if (state === NO_HOST) state = PORT_MISMATCH;
         continue;
       }
-      if (rule.paths && (path === undefined || !rule.paths.some((p) => path.startsWith(p)))) {
+      if (rule.paths && (path === undefined || !pathAllowedBy(rule.paths, path))) {
         state = PATH_MISMATCH;
         continue;
       }

@@ -1,5 +1,6 @@
 import { parseHostPattern, type HostPattern } from './host-pattern.js';
 import { parseCidr, type Cidr } from './parse-cidr.js';
+import { checkPathPrefix } from './path-prefix.js';
 import { parsePortSet } from './port-set.js';
 import { PolicyError } from './policy-error.js';
 import type { LoadedProfile, RuleDocument } from './profile-document.js';
@@ -134,6 +135,15 @@ function buildRule(
         throw new PolicyError('BAD_CIDR', `rule '${rule.id}': ${parsed.error}`, { file, line: locate(path) });
       }
       cidrList.push(parsed.cidr);
+    }
+  }
+  for (const [p, text] of (rule.paths ?? []).entries()) {
+    const error = checkPathPrefix(text);
+    if (error !== null) {
+      throw new PolicyError('BAD_PATH', `rule '${rule.id}': ${error}`, {
+        file,
+        line: locate(['rules', index, 'paths', p]),
+      });
     }
   }
   const ports = parsePortSet(rule.ports);

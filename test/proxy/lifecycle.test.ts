@@ -72,7 +72,8 @@ describe('connection lifecycle', () => {
     ],
     [
       'websocket upgrade',
-      'GET http://ws.example.test/socket HTTP/1.1\r\nHost: ws.example.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+      'GET http://ws.example.test/socket HTTP/1.1\r\nHost: ws.example.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
     ],
   ])('releases a %s whose client leaves while the upstream is dialed', async (_kind, bytes) => {
     const gate = await start({ latencyMs: 150 });

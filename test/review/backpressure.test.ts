@@ -48,7 +48,9 @@ beforeAll(async () => {
     socket.once('data', (first: Buffer) => {
       const text = first.toString('latin1');
       const head = text.startsWith('GET /socket')
-        ? 'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n'
+        ? 'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+          // RFC 6455's sample key and its accept: egressgate refuses a 101 without the right one.
+          'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n'
         : text.startsWith('GET ')
           ? `HTTP/1.1 200 OK\r\nContent-Length: ${total}\r\n\r\n`
           : '';
