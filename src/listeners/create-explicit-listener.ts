@@ -118,7 +118,11 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
     }
     const refused = checkUpgradeRequest(req);
     if (refused !== null) {
-      writeRawResponse(socket, refused.status, refused.statusText, refused.body, refused.headers);
+      // Queued like any request: the refusal must not overtake answers pipelined before it.
+      enqueue(socket, null, () => {
+        writeRawResponse(socket, refused.status, refused.statusText, refused.body, refused.headers);
+        return Promise.resolve();
+      });
       return;
     }
     const request: EgressRequest = {

@@ -82,7 +82,11 @@ export function createTransparentHttpListener(
     socket.on('error', () => socket.destroy());
     const refused = checkUpgradeRequest(req);
     if (refused !== null) {
-      writeRawResponse(socket, refused.status, refused.statusText, refused.body, refused.headers);
+      // Queued like any request: the refusal must not overtake answers pipelined before it.
+      enqueue(socket, null, () => {
+        writeRawResponse(socket, refused.status, refused.statusText, refused.body, refused.headers);
+        return Promise.resolve();
+      });
       return;
     }
     const { request, valid, loop } = toRequest(req, 'upgrade');

@@ -79,7 +79,7 @@ export function compileMatcher(rules: readonly ResolvedRule[]): Matcher {
       const paths = prefixes[index];
       if (paths) {
         // A rule limited to paths cannot vouch for a tunnel, whose path egressgate never sees.
-        if (path !== undefined) readings ??= readPathReadings(path);
+        if (path !== undefined && readings === undefined) readings = readPathReadings(path);
         if (path === undefined || !pathsAllow(paths, readings ?? null)) {
           state = PATH_MISMATCH;
           continue;

@@ -216,6 +216,14 @@ describe.each(['explicit', 'transparent'] as const)('%s: websocket upgrades are 
     expect(recorded.length).toBe(before);
   });
 
+  it('a refused upgrade pipelined behind a request is answered after it', async () => {
+    const first = `${requestHead(listener, 'plain.example.test', '/allowed/first')}\r\n`;
+    const upgrade = `${requestHead(listener, 'plain.example.test', '/allowed/x')}Connection: Upgrade\r\nUpgrade: h2c\r\n\r\n`;
+    const text = (await rawExchange(portOf(listener), first + upgrade)).toString('latin1');
+    expect(text.indexOf('HTTP/1.1 200 ')).toBe(0);
+    expect(text.indexOf('HTTP/1.1 501 ')).toBeGreaterThan(0);
+  });
+
   it('a POST upgrade gets a 400', async () => {
     const head = requestHead(listener, 'ws.example.test', '/socket').replace(/^GET/, 'POST');
     const before = recorded.length;
