@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- matcher|proxy|transparent|soak ...]`: runs the named suites (all but the long soak by
+ * `npm run bench [-- matcher|paths|proxy|transparent|soak ...]`: runs the named suites (all but the long soak by
  * default), prints a
  * table per suite and writes every figure to $BENCH_OUT (default /tmp/egressgate-bench/latest.json).
  * Never part of `npm test` or CI: the figures depend on the machine.
@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runMatcherSuite } from './matcher/matcher-suite.js';
+import { runPathRuleSuite } from './paths/path-rule-suite.js';
 import { runExplicitSuite } from './proxy/explicit-suite.js';
 import { runTransparentSuite } from './proxy/transparent-suite.js';
 import { runSoakSuite } from './soak/soak-suite.js';
@@ -17,6 +18,7 @@ type Suite = (workDir: string, progress: (line: string) => void) => Promise<Suit
 
 const SUITES: Readonly<Record<string, Suite>> = {
   matcher: runMatcherSuite,
+  paths: runPathRuleSuite,
   proxy: runExplicitSuite,
   transparent: runTransparentSuite,
   soak: runSoakSuite,
