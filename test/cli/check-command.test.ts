@@ -37,6 +37,20 @@ describe('egressgate check', () => {
     ]);
   });
 
+  it('decides a URL path as the proxy would: up to the query, every reading, as written', async () => {
+    const r = await runCli([
+      ...base,
+      'http://crl.microsoft.com/pki/a.crl?sig=1',
+      'http://crl.microsoft.com/pki/..;/other',
+      'http://crl.microsoft.com/pki//../other',
+    ]);
+    expect(r.stdout.trimEnd().split('\n')).toEqual([
+      'allow http://crl.microsoft.com/pki/a.crl?sig=1 sample/plain-path',
+      'deny http://crl.microsoft.com/pki/..;/other path_not_allowed',
+      'deny http://crl.microsoft.com/pki//../other path_not_allowed',
+    ]);
+  });
+
   it('exits 0 when all are allowed, reading targets from stdin with -', async () => {
     const r = await runCli([...base, '-'], {
       stdin: 'management.azure.com:443\n\nx.servicebus.windows.net:5671\n',
