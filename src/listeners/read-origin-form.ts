@@ -5,6 +5,14 @@ export interface OriginForm {
   readonly path: string;
 }
 
+function encodeByte(c: string): string {
+  const code = c.codePointAt(0) ?? 0;
+  // Node hands request-line bytes over as latin1: one character per byte.
+  if (code <= 0xff) return `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
+  // Only from callers other than Node's parser; a lone surrogate has no UTF-8 form.
+  return code >= 0xd800 && code <= 0xdfff ? '%EF%BF%BD' : encodeURIComponent(c);
+}
+
 /**
  * The request target as it will be forwarded. Nothing is resolved or decoded here: the policy
  * decides on every reading of these bytes (src/policy/read-path-readings.ts) and the upstream gets
@@ -14,11 +22,7 @@ export interface OriginForm {
 export function readOriginForm(target: string): OriginForm | null {
   if (!target.startsWith('/')) return null;
   const hash = target.indexOf('#');
-  const originForm = (hash < 0 ? target : target.slice(0, hash)).replace(/[^\x21-\x7e]/g, (c) => {
-    const code = c.charCodeAt(0);
-    // Node hands request-line bytes over as latin1: one character per byte.
-    return code <= 0xff ? `%${code.toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(c);
-  });
+  const originForm = (hash < 0 ? target : target.slice(0, hash)).replace(/[^\x21-\x7e]/gu, encodeByte);
   const query = originForm.indexOf('?');
   return { originForm, path: query < 0 ? originForm : originForm.slice(0, query) };
 }

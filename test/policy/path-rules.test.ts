@@ -7,7 +7,9 @@ import { decide } from '../../src/policy/decide.js';
 import { loadPolicy } from '../../src/policy/load-policy.js';
 import { pathAllowedBy } from '../../src/policy/path-prefix.js';
 import { PolicyError } from '../../src/policy/policy-error.js';
+import { readAbsoluteTarget } from '../../src/listeners/read-absolute-target.js';
 import { readOriginForm } from '../../src/listeners/read-origin-form.js';
+import { readPathReadings } from '../../src/policy/read-path-readings.js';
 import { escapingReadings, serverReadings } from '../support/server-path-readings.js';
 
 /** What both listeners forward and decide on: the request target's path as the client sent it. */
@@ -156,6 +158,28 @@ describe('no allowed path reaches outside the prefix under any server reading (p
 
   it('every simulated server agrees on a plain path', () => {
     for (const read of Object.values(serverReadings)) expect(read('/allowed/a/b')).toBe('/allowed/a/b');
+  });
+});
+
+describe('reading paths never throws (property)', () => {
+  it('on any text, raw targets and absolute URIs alike', () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ unit: 'binary', maxLength: 80 }),
+      fc.string({ unit: fc.constantFrom(...'/.;%\\2fFeE5cC0aA ?#:@u'.split('')), maxLength: 60 }),
+    );
+    fc.assert(
+      fc.property(text, (raw) => {
+        const origin = readOriginForm(`/${raw}`);
+        expect(origin?.originForm).toMatch(/^\/[\x21-\x7e]*$/);
+        const readings = readPathReadings(origin?.path ?? '/');
+        if (readings !== null) for (const r of readings) expect(r.startsWith('/')).toBe(true);
+        expect(typeof pathAllowedBy(['/allowed/', '/a*'], `/${raw}`)).toBe('boolean');
+        const absolute = readAbsoluteTarget(`http://plain.example.test/${raw}`, false);
+        if (absolute !== null) expect(absolute.originForm.startsWith('/')).toBe(true);
+      }),
+      { numRuns: 2000, seed: 12 },
+    );
   });
 });
 
