@@ -46,7 +46,7 @@ export interface AppAddresses {
 }
 
 /** What a reload may change: the client groups (profiles, parameters, mode) and the policies dir. */
-export type PolicySource = Pick<ServeSettings, 'groups' | 'policiesDir'>;
+export type PolicySource = Pick<ServeSettings, 'groups' | 'policiesDir' | 'serviceTags'>;
 
 export interface App {
   start(): Promise<AppAddresses>;
@@ -138,7 +138,7 @@ export function createApp(deps: AppDeps): App {
   };
 
   async function loadState(from: PolicySource): Promise<PolicyState> {
-    const next = await loadPolicyState(from.groups, from.policiesDir, load);
+    const next = await loadPolicyState(from.groups, from.policiesDir, load, from.serviceTags);
     metrics.setPolicyInfo(
       from.groups.map((g) => ({
         group: g.name,

@@ -91,6 +91,8 @@ async function showProfile(
       cidrs: r.cidrs,
       ports: r.ports,
       ...(r.paths ? { paths: r.paths } : {}),
+      ...(r.servicetags ? { servicetags: r.servicetags } : {}),
+      ...(r.protocol ? { protocol: r.protocol } : {}),
       purpose: r.purpose,
       provenance: r.provenance,
     })),
@@ -109,7 +111,7 @@ async function showProfile(
   for (const r of view.rules) {
     const what = [...r.hosts, ...r.cidrs].join(' ');
     out.push(
-      `${r.rule}  ${what}  ports ${r.ports.join(',')}${r.paths ? `  paths ${r.paths.join(',')}` : ''}`,
+      `${r.rule}  ${what}  ports ${r.ports.join(',')}${r.paths ? `  paths ${r.paths.join(',')}` : ''}${r.protocol ? `  protocol ${r.protocol}` : ''}${r.servicetags ? `  servicetags ${r.servicetags.join(',')}` : ''}`,
     );
     const p = r.provenance;
     out.push(

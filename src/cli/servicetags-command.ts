@@ -3,14 +3,19 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { loadPolicy } from '../policy/load-policy.js';
+import { buildRuleTagProfile } from '../servicetags/build-rule-tag-profile.js';
 import { buildServiceTagProfile } from '../servicetags/build-service-tag-profile.js';
 import { parseServiceTags } from '../servicetags/parse-service-tags.js';
 import { selectServiceTags } from '../servicetags/select-service-tags.js';
-import { collectList } from './collect.js';
+import { collectKeyValue, collectList } from './collect.js';
+import { defaultPoliciesDir } from './default-policies-dir.js';
 import { reportCliError } from './report-cli-error.js';
 
 interface ImportOptions {
-  tag: string[];
+  tag?: string[];
+  profile?: string[];
+  set: Record<string, string>;
+  policies: string;
   ports: string[];
   name?: string;
   out?: string;
@@ -38,11 +43,23 @@ export function createServicetagsCommand(): Command {
         'can be enforced on IP-literal and transparent traffic; exit 0 ok, 2 error',
     )
     .argument('<file>', 'ServiceTags_Public_YYYYMMDD.json (or the sovereign-cloud file)')
-    .requiredOption(
+    .option(
       '-t, --tag <name>',
       'service tag, NAME or NAME.REGION, e.g. AzureArcInfrastructure or AzureCloud.westeurope (repeatable)',
       collectList,
     )
+    .option(
+      '-p, --profile <name>',
+      "instead of --tag: one CIDR rule per 'servicetags:' rule of these profiles, with its ports (repeatable)",
+      collectList,
+    )
+    .option(
+      '-s, --set <key=value>',
+      'profile parameter for --profile, e.g. region=westeurope (repeatable)',
+      collectKeyValue,
+      {},
+    )
+    .option('--policies <dir>', 'directory of profiles for --profile', defaultPoliciesDir())
     .option(
       '--ports <ports>',
       'ports the rules allow (comma separated, repeatable; default 443)',
@@ -60,10 +77,17 @@ export function createServicetagsCommand(): Command {
 function profileName(opts: ImportOptions): string {
   if (opts.name !== undefined) return opts.name;
   if (opts.out !== undefined) return basename(opts.out).replace(/\.ya?ml$/, '');
-  return 'azure-service-tags';
+  return opts.profile?.length === 1 ? `${opts.profile[0]}-service-tags` : 'azure-service-tags';
 }
 
 async function runImport(file: string, opts: ImportOptions): Promise<number> {
+  if ((opts.tag === undefined) === (opts.profile === undefined)) {
+    return reportCliError(
+      new Error(
+        'name the tags with --tag NAME, or the profiles whose service-tag rules to expand with --profile NAME (one of the two)',
+      ),
+    );
+  }
   const name = profileName(opts);
   if (opts.out !== undefined && basename(opts.out) !== `${name}.yaml`) {
     return reportCliError(
@@ -82,12 +106,33 @@ async function runImport(file: string, opts: ImportOptions): Promise<number> {
       throw new Error(`cannot read ${file}: ${(err as Error).message}`);
     }
     const tagsFile = parseServiceTags(text, basename(file));
-    const tags = selectServiceTags(tagsFile, opts.tag);
-    yaml = buildServiceTagProfile(tagsFile, tags, { name, sourceFile: basename(file), ports: opts.ports });
+    let prefixes: string[];
+    let rules: number;
+    if (opts.profile !== undefined) {
+      const policy = await loadPolicy({
+        dir: opts.policies,
+        profiles: opts.profile,
+        parameters: opts.set,
+        serviceTags: tagsFile,
+      });
+      const tagged = policy.rules.filter((r) => (r.servicetags ?? []).length > 0);
+      if (tagged.length === 0) {
+        throw new Error(
+          `no active rule of ${opts.profile.join(', ')} names a service tag with these parameters`,
+        );
+      }
+      yaml = buildRuleTagProfile(tagsFile, tagged, { name, sourceFile: basename(file) });
+      prefixes = tagged.flatMap((r) => [...r.cidrs]);
+      rules = tagged.length;
+    } else {
+      const tags = selectServiceTags(tagsFile, opts.tag ?? []);
+      yaml = buildServiceTagProfile(tagsFile, tags, { name, sourceFile: basename(file), ports: opts.ports });
+      prefixes = tags.flatMap((t) => [...t.addressPrefixes]);
+      rules = tags.length;
+    }
     await validateProfile(name, yaml);
-    const prefixes = tags.flatMap((t) => t.addressPrefixes);
     const v6 = prefixes.filter((p) => p.includes(':')).length;
-    summary = `${tags.length} rule(s), ${prefixes.length} prefixes (${prefixes.length - v6} IPv4, ${v6} IPv6) from changeNumber ${tagsFile.changeNumber}`;
+    summary = `${rules} rule(s), ${prefixes.length} prefixes (${prefixes.length - v6} IPv4, ${v6} IPv6) from changeNumber ${tagsFile.changeNumber}`;
   } catch (err) {
     return reportCliError(err);
   }

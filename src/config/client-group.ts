@@ -9,6 +9,8 @@ export interface ClientGroup {
   readonly users: readonly string[] | null;
   readonly profiles: readonly string[];
   readonly parameters: Readonly<Record<string, string>>;
+  /** PROFILE/RULE-ID of rules left out of this group's policy. */
+  readonly excludeRules: readonly string[];
   readonly mode: Mode;
   readonly denyStyle: DenyStyle;
   readonly maxConnections: number | null;

@@ -59,6 +59,7 @@ function resolveGroups(config: ServeConfig, listeners: readonly ListenAddress[])
     users: g.users ?? null,
     profiles: g.profiles,
     parameters: toParameters(g.parameters),
+    excludeRules: g.excludeRules ?? [],
     mode: g.mode ?? mode,
     denyStyle: g.denyStyle ?? denyStyle,
     maxConnections: g.maxConnections ?? null,
@@ -68,7 +69,12 @@ function resolveGroups(config: ServeConfig, listeners: readonly ListenAddress[])
     if (names.has(g.name)) throw new ConfigError(`client group "${g.name}" is defined twice`);
     names.add(g.name);
   }
-  const base = { users: null, profiles: config.profiles ?? [], parameters: toParameters(config.parameters) };
+  const base = {
+    users: null,
+    profiles: config.profiles ?? [],
+    parameters: toParameters(config.parameters),
+    excludeRules: config.excludeRules ?? [],
+  };
   const fallback = { ...base, mode, denyStyle, maxConnections: null };
   if ((config.allowClients ?? []).length > 0) {
     groups.push({ name: 'default', cidrs: config.allowClients ?? [], ...fallback });
@@ -110,6 +116,7 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
     transparentHttp,
     policiesDir: config.policies ?? options.defaultPoliciesDir,
     groups: resolveGroups(config, [listen, ...transparentTls, ...transparentHttp]),
+    serviceTags: config.servicetags ?? null,
     connectTo,
     latencyMs: config.latencyMs ?? 0,
     upstreamProxy: parseUpstreamProxy(config.upstreamProxy),

@@ -9,6 +9,8 @@ export interface ClientGroupConfig {
   readonly users?: readonly string[];
   readonly profiles: readonly string[];
   readonly parameters?: Readonly<Record<string, ParameterValue>>;
+  /** PROFILE/RULE-ID of shipped rules this group leaves out. */
+  readonly excludeRules?: readonly string[];
   readonly mode?: Mode;
   readonly denyStyle?: DenyStyle;
   readonly maxConnections?: number;
@@ -23,6 +25,9 @@ export interface ServeConfig {
   readonly policies?: string | readonly string[];
   readonly profiles?: readonly string[];
   readonly parameters?: Readonly<Record<string, ParameterValue>>;
+  readonly excludeRules?: readonly string[];
+  /** Azure Service Tags JSON file that `servicetags:` rows expand through. */
+  readonly servicetags?: string;
   readonly mode?: Mode;
   readonly denyStyle?: DenyStyle;
   /** Lab: delay before every allowed connection is dialed. */

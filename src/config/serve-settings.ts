@@ -12,6 +12,8 @@ export interface ServeSettings {
   /** Profile directories, searched in order; a profile in a later one replaces an earlier one's. */
   readonly policiesDir: string | readonly string[];
   readonly groups: readonly ClientGroup[];
+  /** Azure Service Tags JSON file, read at every policy load; null = service-tag rows match by host only. */
+  readonly serviceTags: string | null;
   readonly connectTo: readonly ConnectToRule[];
   /** Lab: delay before every allowed connection is dialed; absent = none. */
   readonly latencyMs?: number;

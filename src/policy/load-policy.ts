@@ -7,12 +7,17 @@ import { loadProfileFile } from './load-profile-file.js';
 import { PolicyError } from './policy-error.js';
 import type { LoadedProfile } from './profile-document.js';
 import { resolveProfiles } from './resolve-profiles.js';
+import type { ServiceTagsFile } from '../servicetags/parse-service-tags.js';
 
 export interface PolicyOptions {
   /** A profile directory, or several: a profile in a later one replaces one of the same name in an earlier one. */
   readonly dir: string | readonly string[];
   readonly profiles: readonly string[];
   readonly parameters: Readonly<Record<string, string>>;
+  /** Expands the `servicetags:` of rules to CIDRs; without it those rules match by their hosts only. */
+  readonly serviceTags?: ServiceTagsFile | null;
+  /** `profile/id` of rules to leave out (a client group's `excludeRules`). */
+  readonly excludeRules?: readonly string[];
   /** Injected for reproducible loadedAt in tests. */
   readonly now?: () => number;
 }
@@ -22,8 +27,11 @@ export async function loadPolicy(opts: PolicyOptions): Promise<CompiledPolicy> {
   if (opts.profiles.length === 0) {
     throw new PolicyError('PROFILE_NOT_FOUND', 'no profile selected; name one with --profile NAME');
   }
-  const resolved = await resolveProfiles(opts.profiles, opts.parameters, (name) =>
-    loadNamedProfile(opts.dir, name),
+  const resolved = await resolveProfiles(
+    opts.profiles,
+    opts.parameters,
+    (name) => loadNamedProfile(opts.dir, name),
+    { serviceTags: opts.serviceTags ?? null, excludeRules: opts.excludeRules ?? [] },
   );
   return Object.freeze({
     ...resolved,

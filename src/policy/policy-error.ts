@@ -9,7 +9,9 @@ export type PolicyErrorCode =
   | 'PARAMETER_UNDECLARED'
   | 'PARAMETER_MISSING'
   | 'PARAMETER_INVALID'
-  | 'INCLUDE_CYCLE';
+  | 'INCLUDE_CYCLE'
+  | 'SERVICE_TAG_NOT_FOUND'
+  | 'RULE_NOT_FOUND';
 
 /** A policy that cannot be loaded. Always names the file and, where known, the line. */
 export class PolicyError extends Error {

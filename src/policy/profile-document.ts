@@ -31,9 +31,15 @@ export interface RuleDocument {
   readonly id: string;
   readonly hosts?: readonly string[];
   readonly cidrs?: readonly string[];
+  /** Azure service tags, expanded to CIDRs from the configured Service Tags file. */
+  readonly servicetags?: readonly string[];
+  /** 'tcp': the protocol names no server, so redirected traffic matches only by CIDR. */
+  readonly protocol?: 'tcp';
   readonly ports: readonly (number | string)[];
   readonly paths?: readonly string[];
   readonly cloud?: readonly Cloud[];
+  readonly feature?: string | readonly string[];
+  readonly when?: Readonly<Record<string, readonly string[]>>;
   readonly anyHost?: boolean;
   readonly purpose?: string;
   readonly provenance: Provenance;
@@ -45,6 +51,8 @@ export interface UnproxiedDocument {
   readonly destinations: readonly string[];
   readonly ports?: readonly (number | string)[];
   readonly cloud?: readonly Cloud[];
+  readonly feature?: string | readonly string[];
+  readonly when?: Readonly<Record<string, readonly string[]>>;
   readonly purpose?: string;
   readonly provenance: Provenance;
 }

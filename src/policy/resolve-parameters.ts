@@ -5,11 +5,14 @@ export type ParameterValue = string | readonly string[];
 
 /**
  * The value of every parameter a profile declares: given, else its default. A parameter with no value
- * is an error here, before any rule is built, so no rule is ever skipped silently.
+ * is an error here, before any rule is built, so no rule is ever skipped silently. `allowedElsewhere`
+ * holds, per list parameter, the values another selected profile allows (`features=ssh,rbac` for Arc
+ * servers and Kubernetes together): this profile ignores those instead of refusing them.
  */
 export function resolveParameters(
   profile: LoadedProfile,
   given: Readonly<Record<string, string>>,
+  allowedElsewhere: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): ReadonlyMap<string, ParameterValue> {
   const values = new Map<string, ParameterValue>();
   const { document, locate, file } = profile;
@@ -28,7 +31,12 @@ export function resolveParameters(
     } else if (decl.default !== undefined) {
       value = decl.default;
     }
-    if (value === undefined || (!isList && value === '')) {
+    if (isList && typeof value === 'object' && decl.allowed) {
+      const mine = decl.allowed;
+      const others = allowedElsewhere.get(name);
+      value = value.filter((item: string) => mine.includes(item) || others?.has(item) !== true);
+    }
+    if (value === undefined || (!isList && value === '') || (decl.required === true && value.length === 0)) {
       throw new PolicyError(
         'PARAMETER_MISSING',
         `profile '${document.name}' needs parameter '${name}' (${decl.description}); add --set ${name}=VALUE`,

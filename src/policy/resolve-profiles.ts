@@ -1,3 +1,6 @@
+import type { ServiceTagsFile } from '../servicetags/parse-service-tags.js';
+import { checkConditions } from './check-conditions.js';
+import { expandServiceTags } from './expand-service-tags.js';
 import { parseHostPattern, type HostPattern } from './host-pattern.js';
 import { parseCidr, type Cidr } from './parse-cidr.js';
 import { checkPathPrefix } from './path-prefix.js';
@@ -17,11 +20,19 @@ export interface ResolvedProfiles {
 
 export type GetProfile = (name: string) => Promise<LoadedProfile>;
 
-/** Applies includes, parameters and cloud conditions to the selected profiles, in order. */
+export interface ResolveProfilesOptions {
+  /** The Azure Service Tags file `servicetags:` rows expand through; without it they match by host only. */
+  readonly serviceTags?: ServiceTagsFile | null;
+  /** `profile/id` of rules (and unproxied entries) a client group leaves out. */
+  readonly excludeRules?: readonly string[];
+}
+
+/** Applies includes, parameters and conditions (cloud, when, feature) to the selected profiles, in order. */
 export async function resolveProfiles(
   selected: readonly string[],
   given: Readonly<Record<string, string>>,
   getProfile: GetProfile,
+  options: ResolveProfilesOptions = {},
 ): Promise<ResolvedProfiles> {
   const order: LoadedProfile[] = [];
   const seen = new Set<string>();
@@ -48,27 +59,31 @@ export async function resolveProfiles(
     }
   }
 
+  const excluded = checkExcluded(order, options.excludeRules ?? []);
+  const allowedElsewhere = collectAllowed(order);
   const rules: ResolvedRule[] = [];
   const inactive: InactiveRule[] = [];
   const unproxied: ResolvedUnproxied[] = [];
   const parameters: Record<string, ParameterValue> = {};
   for (const profile of order) {
-    const values = resolveParameters(profile, given);
+    const values = resolveParameters(profile, given, allowedElsewhere);
     for (const [k, v] of values) parameters[k] ??= v;
     const name = profile.document.name;
-    const cloud = values.get('cloud');
     for (const [index, rule] of profile.document.rules.entries()) {
-      const skip = cloudMismatch(profile, rule.cloud, cloud, ['rules', index, 'cloud']);
+      const skip = excluded.has(`${name}/${rule.id}`)
+        ? 'excluded by the client group (excludeRules)'
+        : checkConditions(profile, rule, values, ['rules', index, 'cloud']);
       if (skip) {
         inactive.push({ profile: name, id: rule.id, why: skip });
         continue;
       }
-      const built = buildRule(profile, rule, index, values);
+      const built = buildRule(profile, rule, index, values, options.serviceTags ?? null);
       if ('why' in built) inactive.push(built);
       else rules.push(built);
     }
     for (const [index, entry] of (profile.document.unproxied ?? []).entries()) {
-      if (cloudMismatch(profile, entry.cloud, cloud, ['unproxied', index, 'cloud'])) continue;
+      if (excluded.has(`${name}/${entry.id}`)) continue;
+      if (checkConditions(profile, entry, values, ['unproxied', index, 'cloud'])) continue;
       const where = { profile, path: ['unproxied', index, 'destinations'] };
       unproxied.push({
         profile: name,
@@ -84,21 +99,36 @@ export async function resolveProfiles(
   return { profiles: order.map((p) => p.document.name), parameters, rules, inactive, unproxied };
 }
 
-function cloudMismatch(
-  profile: LoadedProfile,
-  condition: readonly string[] | undefined,
-  cloud: ParameterValue | undefined,
-  path: readonly (string | number)[],
-): string | null {
-  if (!condition) return null;
-  if (typeof cloud !== 'string') {
-    throw new PolicyError(
-      'PARAMETER_UNDECLARED',
-      `a 'cloud' condition needs the profile to declare a 'cloud' parameter`,
-      { file: profile.file, line: profile.locate(path) },
-    );
+/** The `profile/id` names to leave out; one that names nothing is an error, so a typo never goes unseen. */
+function checkExcluded(order: readonly LoadedProfile[], exclude: readonly string[]): ReadonlySet<string> {
+  const known = new Set(
+    order.flatMap((p) =>
+      [...p.document.rules, ...(p.document.unproxied ?? [])].map((r) => `${p.document.name}/${r.id}`),
+    ),
+  );
+  for (const id of exclude) {
+    if (!known.has(id)) {
+      throw new PolicyError(
+        'RULE_NOT_FOUND',
+        `excludeRules: '${id}' names no rule of ${order.map((p) => p.document.name).join(', ')}; write PROFILE/RULE-ID as 'egressgate profiles show' prints it`,
+      );
+    }
   }
-  return condition.includes(cloud) ? null : `only for cloud ${condition.join(', ')} (cloud is ${cloud})`;
+  return new Set(exclude);
+}
+
+/** Per parameter name, the union of the `allowed` values of every selected profile declaring it. */
+function collectAllowed(order: readonly LoadedProfile[]): ReadonlyMap<string, ReadonlySet<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const p of order) {
+    for (const [name, decl] of Object.entries(p.document.parameters ?? {})) {
+      if (!decl.allowed) continue;
+      const set = out.get(name) ?? new Set<string>();
+      for (const v of decl.allowed) set.add(v);
+      out.set(name, set);
+    }
+  }
+  return out;
 }
 
 function buildRule(
@@ -106,6 +136,7 @@ function buildRule(
   rule: RuleDocument,
   index: number,
   values: ReadonlyMap<string, ParameterValue>,
+  serviceTags: ServiceTagsFile | null,
 ): ResolvedRule | InactiveRule {
   const { file, locate } = profile;
   const name = profile.document.name;
@@ -146,6 +177,13 @@ function buildRule(
       });
     }
   }
+  const tags = (rule.servicetags ?? []).flatMap((text, t) =>
+    substitute(text, values, { profile, path: ['rules', index, 'servicetags', t] }),
+  );
+  if (serviceTags && tags.length > 0) {
+    const line = locate(['rules', index, 'servicetags']);
+    cidrList.push(...expandServiceTags(tags, serviceTags, { ruleId: rule.id, file, line }));
+  }
   const ports = parsePortSet(rule.ports);
   if (!ports.ok) {
     throw new PolicyError('BAD_PORT', `rule '${rule.id}': ${ports.error}`, {
@@ -154,13 +192,19 @@ function buildRule(
     });
   }
   if (patterns.length === 0 && cidrList.length === 0) {
-    return { profile: name, id: rule.id, why: 'its parameters expand to no host (an empty list)' };
+    const why =
+      tags.length > 0 && !serviceTags
+        ? `service tag ${tags.join(', ')} needs the Service Tags file (serve config key servicetags)`
+        : 'its parameters expand to no host (an empty list)';
+    return { profile: name, id: rule.id, why };
   }
   return Object.freeze({
     profile: name,
     id: rule.id,
     hosts: Object.freeze(hosts),
     cidrs: Object.freeze(cidrList.map((c) => c.text)),
+    ...(tags.length > 0 ? { servicetags: Object.freeze(tags) } : {}),
+    ...(rule.protocol ? { protocol: rule.protocol } : {}),
     ports: ports.ports.text,
     ...(rule.paths ? { paths: Object.freeze([...rule.paths]) } : {}),
     purpose: rule.purpose ?? '',

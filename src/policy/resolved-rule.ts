@@ -10,6 +10,10 @@ export interface ResolvedRule {
   /** Host patterns as they read after substitution. */
   readonly hosts: readonly string[];
   readonly cidrs: readonly string[];
+  /** The service tags whose ranges `cidrs` includes, as expanded (e.g. Sql.westeurope). */
+  readonly servicetags?: readonly string[];
+  /** 'tcp' when the port's protocol names no server: redirected traffic matches only the CIDRs. */
+  readonly protocol?: 'tcp';
   /** Ports as written, e.g. '443', '44300-44304'. */
   readonly ports: readonly string[];
   readonly paths?: readonly string[];

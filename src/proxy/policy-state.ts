@@ -2,6 +2,8 @@ import { BlockList } from 'node:net';
 import type { ClientGroup } from '../config/client-group.js';
 import { compileGroupMatchers, type GroupMatcher } from '../config/match-client-group.js';
 import type { CompiledPolicy } from '../policy/compiled-policy.js';
+import type { ServiceTagsFile } from '../servicetags/parse-service-tags.js';
+import { readServiceTagsFile } from '../servicetags/read-service-tags-file.js';
 
 /** A client group with its compiled policy. */
 export interface ActiveGroup extends ClientGroup {
@@ -19,21 +21,35 @@ export type LoadPolicy = (opts: {
   dir: string | readonly string[];
   profiles: readonly string[];
   parameters: Readonly<Record<string, string>>;
+  serviceTags?: ServiceTagsFile | null;
+  excludeRules?: readonly string[];
 }) => Promise<CompiledPolicy>;
 
-/** Loads one policy per distinct (profiles, parameters) pair; throws the loader's PolicyError. */
+/**
+ * Loads one policy per distinct (profiles, parameters, excludeRules) triple; throws the loader's
+ * PolicyError. The Service Tags file is read once per load, so a reload picks up a refreshed file.
+ */
 export async function loadPolicyState(
   groups: readonly ClientGroup[],
   dir: string | readonly string[],
   load: LoadPolicy,
+  serviceTagsPath: string | null = null,
 ): Promise<PolicyState> {
+  const serviceTags = serviceTagsPath === null ? null : await readServiceTagsFile(serviceTagsPath);
   const cache = new Map<string, Promise<CompiledPolicy>>();
   const active = await Promise.all(
     groups.map(async (group) => {
-      const key = JSON.stringify([group.profiles, Object.entries(group.parameters).sort()]);
+      const excludeRules = group.excludeRules;
+      const key = JSON.stringify([group.profiles, Object.entries(group.parameters).sort(), excludeRules]);
       let policy = cache.get(key);
       if (policy === undefined) {
-        policy = load({ dir, profiles: group.profiles, parameters: group.parameters });
+        policy = load({
+          dir,
+          profiles: group.profiles,
+          parameters: group.parameters,
+          serviceTags,
+          excludeRules,
+        });
         cache.set(key, policy);
       }
       const compiled = await policy;

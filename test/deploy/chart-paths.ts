@@ -8,6 +8,7 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const chartDir = `${repoRoot}helm/egressgate`;
 export const allOnValuesFile = `${chartDir}/ci/all-on-values.yaml`;
 export const transparentExampleFile = `${chartDir}/examples/transparent-values.yaml`;
+export const gatewayExampleFile = `${chartDir}/examples/gateway-values.yaml`;
 
 export function readYamlFile(path: string): Record<string, unknown> {
   return parse(readFileSync(path, 'utf8')) as Record<string, unknown>;

@@ -2,7 +2,7 @@ import {
   PrometheusRule,
   ServiceMonitor,
 } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
-import { Deployment } from 'kubernetes-models/apps/v1';
+import { DaemonSet, Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
@@ -19,6 +19,7 @@ const models: ReadonlyMap<string, Model> = new Map<string, Model>([
   ['v1/Service', Service],
   ['v1/ServiceAccount', ServiceAccount],
   ['apps/v1/Deployment', Deployment],
+  ['apps/v1/DaemonSet', DaemonSet],
   ['autoscaling/v2/HorizontalPodAutoscaler', HorizontalPodAutoscaler],
   ['networking.k8s.io/v1/NetworkPolicy', NetworkPolicy],
   ['policy/v1/PodDisruptionBudget', PodDisruptionBudget],

@@ -123,4 +123,34 @@ export const apiManagementRows: readonly DocumentRow[] = [
     names: ['wdcp.microsoft.com', 'wdcpalt.microsoft.com'],
     ports: [443],
   },
+  // Required ports rows whose service has a public endpoint name: issue 11 names it, 004 names the tag.
+  // Neither names a sovereign-cloud endpoint, so these rows are filed under public only.
+  {
+    entry:
+      '004 Required ports | * / 443 | Outbound | TCP | VirtualNetwork / Storage (issue 11: `*.blob.core.windows.net`)',
+    names: ['*.blob.core.windows.net'],
+    ports: [443],
+    cloud: 'public',
+  },
+  {
+    entry:
+      '004 Required ports | * / 1433 | Outbound | TCP | VirtualNetwork / Sql (issue 11: `*.database.windows.net`)',
+    names: ['*.database.windows.net'],
+    ports: [1433],
+    cloud: 'public',
+  },
+  {
+    entry:
+      '004 Required ports | * / 443 | Outbound | TCP | VirtualNetwork / AzureKeyVault (issue 11: `*.vault.azure.net`)',
+    names: ['*.vault.azure.net'],
+    ports: [443],
+    cloud: 'public',
+  },
+  {
+    entry:
+      '004 Required ports | * / 5671, 5672, 443 | Outbound | TCP | VirtualNetwork / EventHub (issue 11: `*.servicebus.windows.net`)',
+    names: ['*.servicebus.windows.net'],
+    ports: [5671, 5672, 443],
+    cloud: 'public',
+  },
 ];

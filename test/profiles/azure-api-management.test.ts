@@ -57,29 +57,32 @@ describe('azure-api-management specifics', () => {
     expect(await verdict('public', 'gcs.prod.warm.ingestion.monitoring.azure.us')).toBe('deny');
   });
 
-  it('keeps the Required ports service tags, DNS, NTP and KMS as unproxied openings', async () => {
+  it('keeps the in-VNet, DNS, NTP and KMS rows as unproxied openings', async () => {
     const policy = await load({
       region: 'westus',
       dns_servers: '10.1.0.4',
       kms_hosts: 'kms.core.windows.net',
     });
     const byId = new Map(policy.unproxied.map((u) => [u.id, u]));
-    // Required ports (stv2): "* / 1433 | Outbound | TCP | VirtualNetwork / Sql", and so on.
-    expect(byId.get('servicetag-sql')).toMatchObject({
-      protocol: 'tcp',
-      destinations: ['servicetag:Sql'],
-      ports: ['1433'],
-    });
-    expect(byId.get('servicetag-event-hub')?.ports).toEqual(['5671', '5672', '443']);
-    expect(byId.get('servicetag-azure-monitor')?.ports).toEqual(['1886', '443']);
+    // "* / 4290 | Inbound & Outbound | UDP | VirtualNetwork / VirtualNetwork"
     expect(byId.get('rate-limit-sync')).toMatchObject({ protocol: 'udp', ports: ['4290'] });
-    expect(byId.get('developer-portal-publishing')?.destinations).toEqual(['servicetag:Storage.WestUS']);
+    expect(byId.get('redis-internal')?.ports).toEqual(['6381-6383']);
     expect(byId.get('dns')).toMatchObject({ destinations: ['10.1.0.4'], ports: ['53'] });
     expect(byId.get('ntp')).toMatchObject({ protocol: 'udp', destinations: [], ports: ['123'] });
     expect(byId.get('kms')).toMatchObject({ destinations: ['kms.core.windows.net'], ports: ['1688'] });
-    // A service tag is not a name: SQL on 1433 does not pass the proxy.
-    expect(decide(policy, { host: 'myserver.database.windows.net', port: 1433 }, 'enforce').verdict).toBe(
-      'deny',
-    );
+    // "Allow outbound TCP access on port 12000 for diagnostics" names no destination.
+    expect(byId.get('internal-diagnostics-12000')?.ports).toEqual(['12000']);
+  });
+
+  it('passes SQL on 1433 by name only where issue 11 names the endpoint, not its lookalikes', async () => {
+    const policy = await load({ region: 'westus' });
+    const verdict = (host: string, port: number): string => decide(policy, { host, port }, 'enforce').verdict;
+    expect(verdict('myserver.database.windows.net', 1433)).toBe('allow');
+    expect(verdict('myserver.database.windows.net', 443)).toBe('deny');
+    expect(verdict('database.windows.net', 1433)).toBe('deny');
+    expect(verdict('myhub.servicebus.windows.net', 5672)).toBe('allow');
+    // Without a Service Tags file the tag rows are listed as inactive, saying what they need.
+    const why = policy.inactive.find((r) => r.id === 'servicetag-sql')?.why ?? '';
+    expect(why).toMatch(/Sql\.westus.*servicetags/);
   });
 });

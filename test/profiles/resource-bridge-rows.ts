@@ -1,9 +1,24 @@
 import type { DocumentRow } from './document-row.js';
 
 const RB = '003 Azure Arc resource bridge / Firewall/Proxy URL allowlist';
+const K8S = '003 Azure Arc-enabled Kubernetes endpoints';
 
-/** 003 "Firewall/Proxy URL allowlist" of Azure Arc resource bridge: Service | Port | URL. */
+/**
+ * 003 "Firewall/Proxy URL allowlist" of Azure Arc resource bridge: Service | Port | URL; plus the identity
+ * rows of the Kubernetes table, which 003 says are "required for all Kubernetes-based Arc offerings"
+ * (issue 11: the bridge denied them). `<region>` stays unset: the bridge has no region.
+ */
 export const resourceBridgeRows: readonly DocumentRow[] = [
+  {
+    entry: `${K8S} | https://management.azure.com | Required for the agent to connect to Azure and register the cluster`,
+    names: ['management.azure.com'],
+    ports: [443],
+  },
+  {
+    entry: `${K8S} | https://login.microsoftonline.com https://<region>.login.microsoft.com login.windows.net | Required to fetch and update Azure Resource Manager tokens`,
+    names: ['login.microsoftonline.com', '<region>.login.microsoft.com', 'login.windows.net'],
+    ports: [443],
+  },
   {
     entry: `${RB} | SFS API endpoint | 443 | msk8s.api.cdp.microsoft.com`,
     names: ['msk8s.api.cdp.microsoft.com'],
@@ -75,7 +90,8 @@ export const resourceBridgeRows: readonly DocumentRow[] = [
     ports: [443],
   },
   { entry: `${RB} | Custom Locations | 443 | sts.windows.net`, names: ['sts.windows.net'], ports: [443] },
-  { entry: `${RB} | Python package | 443 | *.pypi.org`, names: ['*.pypi.org'], ports: [443] },
+  // Issue 11: `*.pypi.org` as written leaves out pypi.org, the index itself; the apex is read as included.
+  { entry: `${RB} | Python package | 443 | *.pypi.org`, names: ['*.pypi.org', 'pypi.org'], ports: [443] },
   { entry: `${RB} | Azure CLI | 443 | *.pythonhosted.org`, names: ['*.pythonhosted.org'], ports: [443] },
   {
     entry: `${RB} | Diagnostic data | 443 | gcs.prod.monitoring.core.windows.net`,
@@ -86,11 +102,11 @@ export const resourceBridgeRows: readonly DocumentRow[] = [
 
 /** Names from neighbouring Arc tables that the resource bridge table does not list. */
 export const notResourceBridgeNames: readonly string[] = [
-  'management.azure.com',
-  'login.microsoftonline.com',
+  'westeurope.login.microsoft.com',
+  'graph.microsoft.com',
   'msk8s.tlu.dl.delivery.mp.microsoft.com',
   'dl.delivery.mp.microsoft.com',
-  'pypi.org',
+  'files.pythonhosted.org.evil.example',
   'management.usgovcloudapi.net',
   'login.chinacloudapi.cn',
 ];

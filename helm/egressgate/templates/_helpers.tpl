@@ -52,7 +52,14 @@ The egressgate config file: the user's config plus the keys the chart owns. With
 {{- $cfg := deepCopy .Values.config }}
 {{- $_ := set $cfg "listen" (printf "%s:%d" .Values.bindAddress (int .Values.ports.proxy)) }}
 {{- $_ := set $cfg "admin" (printf "%s:%d" .Values.bindAddress (int .Values.ports.admin)) }}
-{{- if .Values.transparent.enabled }}
+{{- if .Values.gateway.enabled }}
+{{- range $key := list "transparentTls" "transparentHttp" "transparentTcp" }}
+{{- $addresses := include "egressgate.gatewayAddresses" (list $ $key) | fromJsonArray }}
+{{- if $addresses }}
+{{- $_ := set $cfg $key $addresses }}
+{{- end }}
+{{- end }}
+{{- else if .Values.transparent.enabled }}
 {{- $_ := set $cfg "transparentTls" (list (printf "%s:%d=%d" .Values.bindAddress (int .Values.ports.transparentTls) (int .Values.transparent.tlsDestinationPort))) }}
 {{- $_ := set $cfg "transparentHttp" (list (printf "%s:%d=%d" .Values.bindAddress (int .Values.ports.transparentHttp) (int .Values.transparent.httpDestinationPort))) }}
 {{- end }}
