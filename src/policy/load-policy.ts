@@ -25,10 +25,12 @@ export async function loadPolicy(opts: PolicyOptions): Promise<CompiledPolicy> {
   const resolved = await resolveProfiles(opts.profiles, opts.parameters, (name) =>
     loadNamedProfile(opts.dir, name),
   );
+  const allows = Object.freeze(resolved.rules.map((r) => Object.freeze(allow(r.profile, r.id))));
   return Object.freeze({
     ...resolved,
     matcher: compileMatcher(resolved.rules),
-    allows: Object.freeze(resolved.rules.map((r) => Object.freeze(allow(r.profile, r.id)))),
+    allows,
+    privateAllows: new Set(allows.filter((_a, i) => resolved.rules[i]?.privateDestinations === true)),
     namedCidrs: Object.freeze(resolved.rules.flatMap((r) => r.cidrList)),
     loadedAt: (opts.now ?? Date.now)(),
   });
