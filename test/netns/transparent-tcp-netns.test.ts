@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,10 +23,27 @@ const ldapDenied = '198.51.100.11';
 const smtpAllowed = '198.51.100.25';
 const smtpDenied = '198.51.100.26';
 
+// Names only the gateway namespace resolves (/etc/netns/NAME/hosts): the customer's own servers.
+const customerHosts = `${ldapAllowed} dc1.corp.example\n${smtpDenied} intranet.corp.example\n`;
+
 const profile = `name: netns-tcp
 description: transparent-tcp namespace tests
 sources: [{ id: '000', title: test }]
+parameters:
+  ldap_servers:
+    description: the customer's domain controllers
+    type: list
+    default: []
+    customerOwned: true
 rules:
+  - id: ldap-by-name
+    hosts: ['{ldap_servers}']
+    ports: [389]
+    provenance: { document: '000' }
+  - id: intranet
+    hosts: ['intranet.corp.example']
+    ports: [25]
+    provenance: { document: '000' }
   - id: tls-named
     hosts: ['allowed.example.test']
     ports: [443]
@@ -46,14 +63,27 @@ rules:
 `;
 
 // A plain TCP client for the client namespace: sends argv[3] (after the greeting, when argv[4]
-// says the server speaks first), prints what came back once the server closes.
+// says the server speaks first), prints what came back once the server closes. With argv[5] and
+// argv[6] it goes through that explicit proxy with CONNECT first; the proxy's answer is printed too.
 const tcpClient = `
 const net = require('node:net');
-const [host, port, line, serverFirst] = process.argv.slice(1);
-const socket = net.connect({ host, port: Number(port) });
+const [host, port, line, serverFirst, proxyHost, proxyPort] = process.argv.slice(1);
+const viaProxy = proxyHost !== undefined;
+const socket = net.connect(viaProxy ? { host: proxyHost, port: Number(proxyPort) } : { host, port: Number(port) });
 let out = '';
-socket.on('connect', () => { if (serverFirst !== 'yes') socket.write(line); });
-socket.on('data', (c) => { out += c; if (serverFirst === 'yes' && out.includes('220 ')) socket.write(line); });
+let open = !viaProxy;
+const begin = () => { if (serverFirst !== 'yes') socket.write(line); };
+socket.on('connect', () => {
+  if (viaProxy) socket.write('CONNECT ' + host + ':' + port + ' HTTP/1.1\\r\\nHost: ' + host + ':' + port + '\\r\\n\\r\\n');
+  else begin();
+});
+socket.on('data', (c) => {
+  out += c;
+  if (!open && out.includes('\\r\\n\\r\\n')) {
+    open = true;
+    if (out.startsWith('HTTP/1.1 200')) begin();
+  } else if (open && serverFirst === 'yes' && out.includes('220 ')) socket.write(line);
+});
 socket.on('error', () => {});
 socket.on('close', () => process.stdout.write(JSON.stringify(out)));
 socket.setTimeout(8000, () => socket.destroy());
@@ -81,8 +111,23 @@ function curl(args: readonly string[]): { code: number; stdout: string; stderr: 
   return run(['curl', '-sS', '--max-time', '10', '--cacert', caFile, ...args]);
 }
 
-function tcp(host: string, port: number, line: string, serverFirst = false): string {
-  const res = run([process.execPath, '-e', tcpClient, host, String(port), line, serverFirst ? 'yes' : 'no']);
+function tcp(
+  host: string,
+  port: number,
+  line: string,
+  serverFirst = false,
+  proxy: readonly string[] = [],
+): string {
+  const res = run([
+    process.execPath,
+    '-e',
+    tcpClient,
+    host,
+    String(port),
+    line,
+    serverFirst ? 'yes' : 'no',
+    ...proxy,
+  ]);
   return JSON.parse(res.stdout || '""') as string;
 }
 
@@ -99,12 +144,13 @@ function redirectTo(port: number): void {
 
 async function startGateway(mode: 'enforce' | 'report', port: number, admin: number): Promise<NetnsProcess> {
   const config = {
-    listen: `127.0.0.1:${port + 100}`,
+    listen: `0.0.0.0:${port + 100}`,
     admin: `127.0.0.1:${admin}`,
     transparentTcp: [`0.0.0.0:${port}`],
     policies: dir,
     profiles: ['netns-tcp'],
     allowClients: [pair.subnet],
+    parameters: { ldap_servers: ['dc1.corp.example'] },
     mode,
     limits: { peekTimeoutMs: 500 },
     log: { level: 'warn' },
@@ -149,6 +195,9 @@ describe.skipIf(skipReason !== null)(
       writeFileSync(join(dir, 'netns-tcp.yaml'), profile);
       pair = createNetnsPair();
       try {
+        // ip netns exec mounts /etc/netns/NAME/hosts over /etc/hosts for processes in that namespace.
+        mkdirSync(`/etc/netns/${pair.gateway}`, { recursive: true });
+        writeFileSync(`/etc/netns/${pair.gateway}/hosts`, customerHosts);
         for (const ip of [ldapAllowed, ldapDenied, smtpAllowed, smtpDenied]) {
           pair.exec(pair.gateway, ['ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
         }
@@ -290,6 +339,43 @@ describe.skipIf(skipReason !== null)(
         expect(decisionsAt(gateways.enforce, `${smtpDenied}:25`)).toEqual([
           expect.objectContaining({ kind: 'tcp', decision: 'deny', reason: 'ip_literal' }),
         ]);
+      });
+    });
+
+    describe('customer-owned destinations (explicit proxy)', () => {
+      const proxy = (port: number): string[] => [pair.gatewayIp, String(port + 100)];
+
+      it('dials a customer-owned name that resolves to a private address, and refuses another name there', async () => {
+        const ldap = tcp('dc1.corp.example', 389, 'bind\n', false, proxy(enforcePort));
+        expect(ldap).toMatch(/^HTTP\/1\.1 200[^]*ldap-allowed got bind\n$/);
+        expect(
+          await gateways.enforce?.waitFor(() =>
+            gateways.enforce?.jsonLines.find(
+              (l) => l['msg'] === 'decision' && l['host'] === 'dc1.corp.example',
+            ),
+          ),
+        ).toMatchObject({ decision: 'allow', rule: 'ldap-by-name', dialed: `${ldapAllowed}:389` });
+        const intranet = tcp('intranet.corp.example', 25, 'QUIT\r\n', true, proxy(enforcePort));
+        expect(intranet).toMatch(/^HTTP\/1\.1 403/);
+        expect(
+          await gateways.enforce?.waitFor(() =>
+            gateways.enforce?.jsonLines.find(
+              (l) => l['msg'] === 'decision' && l['host'] === 'intranet.corp.example',
+            ),
+          ),
+        ).toMatchObject({ decision: 'deny', reason: 'private_address' });
+      });
+
+      it('in report mode carries the name refused as private_address to its resolved address', async () => {
+        const intranet = tcp('intranet.corp.example', 25, 'QUIT\r\n', true, proxy(reportPort));
+        expect(intranet).toMatch(/^HTTP\/1\.1 200[^]*220 smtp-denied ready\r\n221 bye\r\n$/);
+        expect(
+          await gateways.report?.waitFor(() =>
+            gateways.report?.jsonLines.find(
+              (l) => l['msg'] === 'decision' && l['host'] === 'intranet.corp.example',
+            ),
+          ),
+        ).toMatchObject({ decision: 'report', reason: 'private_address', dialed: `${smtpDenied}:25` });
       });
     });
 
