@@ -250,6 +250,7 @@ describe.skipIf(skipReason !== null)(
       await gateways.enforce?.stop();
       await gateways.report?.stop();
       await upstreams?.stop();
+      if (pair !== undefined) rmSync(`/etc/netns/${pair.gateway}`, { recursive: true, force: true });
       pair?.remove();
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     }
