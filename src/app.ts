@@ -32,8 +32,11 @@ export interface AppDeps {
   readonly resolver?: Resolver;
   readonly clock?: { now(): number };
   readonly loadPolicy?: LoadPolicy;
-  /** SO_ORIGINAL_DST for transparent listeners; null where it cannot be read. */
-  readonly readOriginalDestination?: (socket: Socket) => SocketAddress | null;
+  /**
+   * SO_ORIGINAL_DST for transparent listeners (the function returns null where a socket has none);
+   * null = this host cannot read it at all. Absent = the native addon, when it is built.
+   */
+  readonly readOriginalDestination?: ((socket: Socket) => SocketAddress | null) | null;
   /** Proxy Basic-auth passwords by user. */
   readonly passwords?: ReadonlyMap<string, string>;
   /** Node's process metrics; tests that build many apps turn them off. */
@@ -135,8 +138,14 @@ export function createApp(deps: AppDeps): App {
       },
     }),
   };
+  const readOriginal =
+    deps.readOriginalDestination !== undefined
+      ? deps.readOriginalDestination
+      : isOriginalDestinationAvailable()
+        ? readOriginalDestination
+        : null;
   const transparent = {
-    readOriginalDestination: deps.readOriginalDestination ?? readOriginalDestination,
+    readOriginalDestination: readOriginal ?? ((): null => null),
     isOwnAddress: createOwnAddressTest(() => bound),
   };
 
@@ -179,11 +188,7 @@ export function createApp(deps: AppDeps): App {
   return {
     async start() {
       // Without the original destination a transparent-tcp connection could be decided on nothing.
-      if (
-        config.transparentTcp.length > 0 &&
-        deps.readOriginalDestination === undefined &&
-        !isOriginalDestinationAvailable()
-      ) {
+      if (config.transparentTcp.length > 0 && readOriginal === null) {
         throw new ConfigError(
           'transparentTcp needs the original destination of each redirected connection (SO_ORIGINAL_DST), ' +
             'and the native addon that reads it is not built here (Linux with a C compiler: node scripts/build-native.mjs); ' +
