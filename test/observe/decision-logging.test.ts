@@ -35,12 +35,8 @@ function run(decisions?: DecisionLogging): { lines: Record<string, unknown>[] } 
   ];
   for (const [id, decision] of outcomes) {
     const req = request(id);
-    recorder.decided(
-      req,
-      'g',
-      decision,
-      decision.enforced || decision.verdict === 'allow' ? 'enforce' : 'report',
-    );
+    const mode = decision.verdict === 'deny' && !decision.enforced ? 'report' : 'enforce';
+    recorder.decided(req, 'g', decision, mode);
     const dialed =
       decision.verdict === 'deny' && decision.enforced ? null : { address: '192.0.2.10', port: 389 };
     if (dialed !== null) recorder.connected(req, dialed, 0.01);
