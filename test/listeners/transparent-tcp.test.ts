@@ -84,7 +84,7 @@ beforeAll(async () => {
     profiles: ['tcp-test'],
     transparentTcp: ['127.0.0.1:0'],
     transparentTls: ['127.0.0.1:0'],
-    limits: { peekTimeoutMs: 300, helloTimeoutMs: 2_000 },
+    limits: { peekTimeoutMs: 300, helloTimeoutMs: 2_000, headersTimeoutMs: 600 },
     connectTo: [
       `:443:127.0.0.1:${tlsUpstream.port}`,
       `:80:127.0.0.1:${httpUpstream.port}`,
@@ -271,6 +271,15 @@ describe('transparent TCP listener', () => {
       expect(decision).toMatchObject({ decision: 'report', reason, mode: 'report' });
       expect(decision['dialed']).toMatch(/^127\.0\.0\.1:\d+$/);
     }
+  });
+
+  it("keeps the HTTP listener's header timeout for a request that never completes (408)", async () => {
+    const answer = await exchange(
+      enforce,
+      { address: '192.0.2.4', port: 80 },
+      'GET /allowed/slow HTTP/1.1\r\n',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it('refuses a connection that was not redirected (no original destination)', async () => {

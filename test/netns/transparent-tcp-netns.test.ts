@@ -72,17 +72,22 @@ const viaProxy = proxyHost !== undefined;
 const socket = net.connect(viaProxy ? { host: proxyHost, port: Number(proxyPort) } : { host, port: Number(port) });
 let out = '';
 let open = !viaProxy;
-const begin = () => { if (serverFirst !== 'yes') socket.write(line); };
+let sent = false;
+const send = () => { if (!sent) { sent = true; socket.write(line); } };
+const begin = () => { if (serverFirst !== 'yes') send(); };
 socket.on('connect', () => {
   if (viaProxy) socket.write('CONNECT ' + host + ':' + port + ' HTTP/1.1\\r\\nHost: ' + host + ':' + port + '\\r\\n\\r\\n');
   else begin();
 });
+// The proxy's 200 and the server's greeting may arrive in one chunk.
 socket.on('data', (c) => {
   out += c;
   if (!open && out.includes('\\r\\n\\r\\n')) {
     open = true;
-    if (out.startsWith('HTTP/1.1 200')) begin();
-  } else if (open && serverFirst === 'yes' && out.includes('220 ')) socket.write(line);
+    if (!out.startsWith('HTTP/1.1 200')) return;
+    begin();
+  }
+  if (open && serverFirst === 'yes' && out.includes('220 ')) send();
 });
 socket.on('error', () => {});
 socket.on('close', () => process.stdout.write(JSON.stringify(out)));
