@@ -6,11 +6,13 @@ import type { ServeSettings } from './config/serve-settings.js';
 import type { SocketAddress } from './egress-request.js';
 import { createExplicitListener } from './listeners/create-explicit-listener.js';
 import { createTransparentHttpListener } from './listeners/create-transparent-http-listener.js';
+import { createTransparentTcpListener } from './listeners/create-transparent-tcp-listener.js';
 import { createTransparentTlsListener } from './listeners/create-transparent-tls-listener.js';
 import type { ListenerOptions } from './listeners/listener-options.js';
 import { addDialLatency } from './lab/add-dial-latency.js';
 import { createDialer, systemResolver, type Resolver } from './net/create-dialer.js';
-import { readOriginalDestination } from './net/original-destination.js';
+import { isOriginalDestinationAvailable, readOriginalDestination } from './net/original-destination.js';
+import { ConfigError } from './config/config-error.js';
 import { createAdminServer, type AdminServer } from './observe/create-admin-server.js';
 import { createMetrics, type Metrics } from './observe/create-metrics.js';
 import { createRecorder } from './observe/create-recorder.js';
@@ -30,8 +32,11 @@ export interface AppDeps {
   readonly resolver?: Resolver;
   readonly clock?: { now(): number };
   readonly loadPolicy?: LoadPolicy;
-  /** SO_ORIGINAL_DST for transparent listeners; null where it cannot be read. */
-  readonly readOriginalDestination?: (socket: Socket) => SocketAddress | null;
+  /**
+   * SO_ORIGINAL_DST for transparent listeners (the function returns null where a socket has none);
+   * null = this host cannot read it at all. Absent = the native addon, when it is built.
+   */
+  readonly readOriginalDestination?: ((socket: Socket) => SocketAddress | null) | null;
   /** Proxy Basic-auth passwords by user. */
   readonly passwords?: ReadonlyMap<string, string>;
   /** Node's process metrics; tests that build many apps turn them off. */
@@ -43,6 +48,7 @@ export interface AppAddresses {
   readonly admin: AddressInfo | null;
   readonly transparentTls: readonly AddressInfo[];
   readonly transparentHttp: readonly AddressInfo[];
+  readonly transparentTcp: readonly AddressInfo[];
 }
 
 /** What a reload may change: the client groups (profiles, parameters, mode) and the policies dir. */
@@ -80,7 +86,7 @@ export function createApp(deps: AppDeps): App {
   let source: PolicySource = config;
   const profilesOf = (group: string | null): readonly string[] =>
     source.groups.find((g) => g.name === group)?.profiles ?? [];
-  const recorder = createRecorder({ logger, metrics, denied, profilesOf });
+  const recorder = createRecorder({ logger, metrics, denied, profilesOf, decisions: config.logDecisions });
   const active = new ActiveConnections(config.limits.maxConnections);
   const bound: SocketAddress[] = [];
   const sockets = new Set<Socket>();
@@ -132,8 +138,14 @@ export function createApp(deps: AppDeps): App {
       },
     }),
   };
+  const readOriginal =
+    deps.readOriginalDestination !== undefined
+      ? deps.readOriginalDestination
+      : isOriginalDestinationAvailable()
+        ? readOriginalDestination
+        : null;
   const transparent = {
-    readOriginalDestination: deps.readOriginalDestination ?? readOriginalDestination,
+    readOriginalDestination: readOriginal ?? ((): null => null),
     isOwnAddress: createOwnAddressTest(() => bound),
   };
 
@@ -175,6 +187,14 @@ export function createApp(deps: AppDeps): App {
 
   return {
     async start() {
+      // Without the original destination a transparent-tcp connection could be decided on nothing.
+      if (config.transparentTcp.length > 0 && readOriginal === null) {
+        throw new ConfigError(
+          'transparentTcp needs the original destination of each redirected connection (SO_ORIGINAL_DST), ' +
+            'and the native addon that reads it is not built here (Linux with a C compiler: node scripts/build-native.mjs); ' +
+            'use transparentTls/transparentHttp with a DEST_PORT instead, or build the addon',
+        );
+      }
       state = await loadState(source);
       const listen = await bind(createExplicitListener(ctx, options), config.listen.host, config.listen.port);
       const transparentTls: AddressInfo[] = [];
@@ -186,6 +206,15 @@ export function createApp(deps: AppDeps): App {
       for (const l of config.transparentHttp) {
         const server = createTransparentHttpListener(ctx, options, { ...transparent, destPort: l.destPort });
         transparentHttp.push(await bind(server, l.host, l.port));
+      }
+      const transparentTcp: AddressInfo[] = [];
+      for (const l of config.transparentTcp) {
+        const server = createTransparentTcpListener(ctx, options, {
+          ...transparent,
+          destPort: l.port,
+          peekTimeoutMs: config.limits.peekTimeoutMs,
+        });
+        transparentTcp.push(await bind(server, l.host, l.port));
       }
       let adminAddress: AddressInfo | null = null;
       if (config.admin !== null) {
@@ -200,7 +229,7 @@ export function createApp(deps: AppDeps): App {
         bound.push({ address: adminAddress.address, port: adminAddress.port });
       }
       ready = true;
-      return { listen, admin: adminAddress, transparentTls, transparentHttp };
+      return { listen, admin: adminAddress, transparentTls, transparentHttp, transparentTcp };
     },
 
     metrics,

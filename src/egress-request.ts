@@ -1,5 +1,6 @@
-export type ListenerName = 'explicit' | 'transparent-tls' | 'transparent-http';
-export type RequestKind = 'connect' | 'http' | 'upgrade' | 'tls';
+export type ListenerName = 'explicit' | 'transparent-tls' | 'transparent-http' | 'transparent-tcp';
+/** `tcp`: a transparent-tcp connection that is neither TLS nor HTTP, decided on its original destination. */
+export type RequestKind = 'connect' | 'http' | 'upgrade' | 'tls' | 'tcp';
 
 export interface SocketAddress {
   readonly address: string;

@@ -49,6 +49,7 @@ async function listProfiles(dir: string, json: boolean): Promise<number> {
           default: p.default ?? null,
           required: p.default === undefined,
           allowed: p.allowed ?? null,
+          customerOwned: p.customerOwned === true,
         })),
       });
     } catch (err) {
@@ -65,7 +66,8 @@ async function listProfiles(dir: string, json: boolean): Promise<number> {
     for (const p of row.parameters) {
       const dflt = p.required ? 'required' : `default ${JSON.stringify(p.default)}`;
       const allowed = p.allowed ? `; one of ${p.allowed.join('|')}` : '';
-      process.stdout.write(`  --set ${p.name}=…  ${p.description} (${dflt}${allowed})\n`);
+      const own = p.customerOwned ? '; your own servers: names, IPs or CIDRs, private addresses allowed' : '';
+      process.stdout.write(`  --set ${p.name}=…  ${p.description} (${dflt}${allowed}${own})\n`);
     }
   }
   return code;
@@ -95,6 +97,7 @@ async function showProfile(
       ...(r.protocol ? { protocol: r.protocol } : {}),
       purpose: r.purpose,
       provenance: r.provenance,
+      privateDestinations: r.privateDestinations === true,
     })),
     inactive: policy.inactive,
     unproxied: policy.unproxied,
@@ -117,6 +120,11 @@ async function showProfile(
     out.push(
       `    ${r.purpose}${r.purpose ? ' — ' : ''}doc ${p.document}${p.section ? `, ${p.section}` : ''}${p.entry ? `: ${p.entry}` : ''}`,
     );
+    if (r.privateDestinations) {
+      out.push(
+        '    your own servers: these names may resolve to private addresses (never metadata or loopback)',
+      );
+    }
   }
   if (view.inactive.length) {
     out.push('', 'inactive with these parameters:');

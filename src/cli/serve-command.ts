@@ -45,7 +45,11 @@ async function runServe(opts: ServeOptions): Promise<void> {
   const admin = addresses.admin === null ? null : formatHostPort(addresses.admin);
   if (opts.demo === true) process.stderr.write(describeDemo(proxy, admin));
   else {
-    const extra = [...addresses.transparentTls, ...addresses.transparentHttp].map(formatHostPort);
+    const extra = [
+      ...addresses.transparentTls,
+      ...addresses.transparentHttp,
+      ...addresses.transparentTcp,
+    ].map(formatHostPort);
     process.stderr.write(
       `egressgate: proxy on ${proxy}${extra.length > 0 ? `, transparent on ${extra.join(', ')}` : ''}` +
         `${admin === null ? '' : `, admin on ${admin}`}\n`,
@@ -96,8 +100,17 @@ export function createServeCommand(): Command {
       'transparent HTTP listener (repeatable)',
       collectList,
     )
+    .option(
+      '--transparent-tcp <addr:port>',
+      'transparent listener for redirected traffic of any protocol; needs SO_ORIGINAL_DST (repeatable)',
+      collectList,
+    )
     .option('--admin <addr:port>', 'admin server with /metrics, /healthz, /readyz (default 127.0.0.1:9090)')
     .option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent (default info)')
+    .option(
+      '--log-decisions <which>',
+      'decision and close lines, whatever the log level: all | deny | none (default all)',
+    )
     .option('--mode <mode>', 'enforce | report')
     .option(
       '--deny-style <style>',

@@ -14,4 +14,9 @@ export interface ClientGroup {
   readonly mode: Mode;
   readonly denyStyle: DenyStyle;
   readonly maxConnections: number | null;
+  /**
+   * The customer's own address space: names the policy allows may resolve into it (only on the
+   * allowing rule's ports). Metadata, loopback and unspecified addresses stay refused.
+   */
+  readonly privateDestinations?: readonly string[];
 }

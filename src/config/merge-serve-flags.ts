@@ -9,6 +9,7 @@ export interface ServeFlags {
   readonly listen?: string;
   readonly transparentTls?: readonly string[];
   readonly transparentHttp?: readonly string[];
+  readonly transparentTcp?: readonly string[];
   readonly admin?: string;
   readonly mode?: string;
   readonly denyStyle?: string;
@@ -16,6 +17,7 @@ export interface ServeFlags {
   readonly connectTo?: readonly string[];
   readonly upstreamProxy?: string;
   readonly allowClient?: readonly string[];
+  readonly logDecisions?: string;
 }
 
 function nonEmpty<T>(list: readonly T[] | undefined): readonly T[] | undefined {
@@ -33,12 +35,16 @@ export function mergeServeFlags(file: ServeConfig, flags: ServeFlags): ServeConf
   if (flags.latency !== undefined && !/^[0-9]{1,7}$/.test(flags.latency)) {
     throw new ConfigError(`--latency must be a whole number of milliseconds, not "${flags.latency}"`);
   }
+  if (flags.logDecisions !== undefined && !['all', 'deny', 'none'].includes(flags.logDecisions)) {
+    throw new ConfigError(`--log-decisions must be all, deny or none, not "${flags.logDecisions}"`);
+  }
   const overrides: Record<string, unknown> = {
     profiles: nonEmpty(flags.profile),
     policies: flags.policies,
     listen: flags.listen,
     transparentTls: nonEmpty(flags.transparentTls),
     transparentHttp: nonEmpty(flags.transparentHttp),
+    transparentTcp: nonEmpty(flags.transparentTcp),
     admin: flags.admin,
     mode: flags.mode,
     denyStyle: flags.denyStyle,
@@ -48,6 +54,7 @@ export function mergeServeFlags(file: ServeConfig, flags: ServeFlags): ServeConf
     allowClients: nonEmpty(flags.allowClient),
   };
   const merged: Record<string, unknown> = { ...file };
+  if (flags.logDecisions !== undefined) merged['log'] = { ...file.log, decisions: flags.logDecisions };
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
   if (flags.set !== undefined && Object.keys(flags.set).length > 0) {
     merged['parameters'] = { ...file.parameters, ...flags.set };

@@ -1,6 +1,7 @@
 import { parseConnectTo } from '../net/connect-to.js';
 import type { HostPort } from '../net/parse-host-port.js';
 import type { Mode } from '../policy/decision.js';
+import { parseCidr } from '../policy/parse-cidr.js';
 import type { ClientGroup } from './client-group.js';
 import { ConfigError } from './config-error.js';
 import { compileGroupMatchers } from './match-client-group.js';
@@ -45,6 +46,18 @@ function parseUpstreamProxy(raw: string | undefined): HostPort | null {
   return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port) };
 }
 
+function privateDestinationsOf(
+  cidrs: readonly string[] | undefined,
+  what: string,
+): { privateDestinations?: readonly string[] } {
+  if (cidrs === undefined || cidrs.length === 0) return {};
+  for (const text of cidrs) {
+    const parsed = parseCidr(text);
+    if (!parsed.ok) throw new ConfigError(`${what}: privateDestinations: ${parsed.error}`);
+  }
+  return { privateDestinations: cidrs };
+}
+
 /**
  * Client groups in force. Explicit groups first, then `allowClients` as a group named `default`;
  * with neither, loopback-only listeners get the implicit group `local`, anything else refuses to
@@ -63,6 +76,7 @@ function resolveGroups(config: ServeConfig, listeners: readonly ListenAddress[])
     mode: g.mode ?? mode,
     denyStyle: g.denyStyle ?? denyStyle,
     maxConnections: g.maxConnections ?? null,
+    ...privateDestinationsOf(g.privateDestinations, `client group "${g.name}"`),
   }));
   const names = new Set<string>();
   for (const g of groups) {
@@ -75,7 +89,13 @@ function resolveGroups(config: ServeConfig, listeners: readonly ListenAddress[])
     parameters: toParameters(config.parameters),
     excludeRules: config.excludeRules ?? [],
   };
-  const fallback = { ...base, mode, denyStyle, maxConnections: null };
+  const fallback = {
+    ...base,
+    mode,
+    denyStyle,
+    maxConnections: null,
+    ...privateDestinationsOf(config.privateDestinations, 'privateDestinations'),
+  };
   if ((config.allowClients ?? []).length > 0) {
     groups.push({ name: 'default', cidrs: config.allowClients ?? [], ...fallback });
   } else if (groups.length === 0) {
@@ -101,6 +121,7 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
   const transparentHttp = (config.transparentHttp ?? []).map((a) =>
     parseTransparentAddress(a, 'transparentHttp', 80),
   );
+  const transparentTcp = (config.transparentTcp ?? []).map((a) => parseListenAddress(a, 'transparentTcp'));
   const connectTo = (config.connectTo ?? []).map((spec) => {
     try {
       return parseConnectTo(spec);
@@ -114,8 +135,9 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
     admin,
     transparentTls,
     transparentHttp,
+    transparentTcp,
     policiesDir: config.policies ?? options.defaultPoliciesDir,
-    groups: resolveGroups(config, [listen, ...transparentTls, ...transparentHttp]),
+    groups: resolveGroups(config, [listen, ...transparentTls, ...transparentHttp, ...transparentTcp]),
     serviceTags: config.servicetags ?? null,
     connectTo,
     latencyMs: config.latencyMs ?? 0,
@@ -127,11 +149,13 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
       headersTimeoutMs: limits.headersTimeoutMs ?? 10_000,
       maxHeaderBytes: limits.maxHeaderBytes ?? 16_384,
       maxHelloBytes: limits.maxHelloBytes ?? 65_536,
+      peekTimeoutMs: limits.peekTimeoutMs ?? 2_000,
     },
     timeouts: { connectMs: config.timeouts?.connectMs ?? 60_000, idleMs: config.timeouts?.idleMs ?? 900_000 },
     drainTimeoutMs: config.drainTimeoutMs ?? 30_000,
     tunnelSniCheck: config.tunnelSniCheck ?? true,
     logLevel: config.log?.level ?? 'info',
+    logDecisions: config.log?.decisions ?? 'all',
     deniedTopN: config.metrics?.deniedTopN ?? 50,
   };
 }

@@ -1,6 +1,8 @@
 import type { Mode } from '../policy/decision.js';
 
 export type DenyStyle = 'forbidden' | 'reset' | 'drop';
+/** Which decision and close lines are written, whatever the log level: all, denials only, none. */
+export type DecisionLogging = 'all' | 'deny' | 'none';
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
 
 export interface ClientGroupConfig {
@@ -14,6 +16,7 @@ export interface ClientGroupConfig {
   readonly mode?: Mode;
   readonly denyStyle?: DenyStyle;
   readonly maxConnections?: number;
+  readonly privateDestinations?: readonly string[];
 }
 
 /** The serve config file as written (docs/design.md "Config format"); every key optional. */
@@ -22,6 +25,8 @@ export interface ServeConfig {
   readonly admin?: string;
   readonly transparentTls?: readonly string[];
   readonly transparentHttp?: readonly string[];
+  /** Transparent listeners for redirected traffic of any protocol (`ADDR:PORT`). */
+  readonly transparentTcp?: readonly string[];
   readonly policies?: string | readonly string[];
   readonly profiles?: readonly string[];
   readonly parameters?: Readonly<Record<string, ParameterValue>>;
@@ -36,6 +41,8 @@ export interface ServeConfig {
   readonly upstreamProxy?: string;
   readonly allowClients?: readonly string[];
   readonly clientGroups?: readonly ClientGroupConfig[];
+  /** privateDestinations of the default group (`allowClients`, or `local`). */
+  readonly privateDestinations?: readonly string[];
   readonly limits?: {
     readonly maxConnections?: number;
     readonly maxPendingConnections?: number;
@@ -43,11 +50,12 @@ export interface ServeConfig {
     readonly headersTimeoutMs?: number;
     readonly maxHeaderBytes?: number;
     readonly maxHelloBytes?: number;
+    readonly peekTimeoutMs?: number;
   };
   readonly timeouts?: { readonly connectMs?: number; readonly idleMs?: number };
   readonly drainTimeoutMs?: number;
   /** Inside a CONNECT to port 443, decide a ClientHello SNI that differs from the CONNECT host. */
   readonly tunnelSniCheck?: boolean;
-  readonly log?: { readonly level?: string };
+  readonly log?: { readonly level?: string; readonly decisions?: DecisionLogging };
   readonly metrics?: { readonly deniedTopN?: number };
 }

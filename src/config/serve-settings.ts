@@ -1,6 +1,7 @@
 import type { ConnectToRule } from '../net/connect-to.js';
 import type { HostPort } from '../net/parse-host-port.js';
 import type { ClientGroup } from './client-group.js';
+import type { DecisionLogging } from './serve-config.js';
 import type { ListenAddress, TransparentListenAddress } from './parse-listen-address.js';
 
 /** Everything `serve` runs with: the config file, the flags over it, and every default filled in. */
@@ -9,6 +10,7 @@ export interface ServeSettings {
   readonly admin: ListenAddress | null;
   readonly transparentTls: readonly TransparentListenAddress[];
   readonly transparentHttp: readonly TransparentListenAddress[];
+  readonly transparentTcp: readonly ListenAddress[];
   /** Profile directories, searched in order; a profile in a later one replaces an earlier one's. */
   readonly policiesDir: string | readonly string[];
   readonly groups: readonly ClientGroup[];
@@ -25,10 +27,13 @@ export interface ServeSettings {
     readonly headersTimeoutMs: number;
     readonly maxHeaderBytes: number;
     readonly maxHelloBytes: number;
+    /** transparent-tcp: how long to wait for a client's first bytes before deciding on the address. */
+    readonly peekTimeoutMs: number;
   };
   readonly timeouts: { readonly connectMs: number; readonly idleMs: number };
   readonly drainTimeoutMs: number;
   readonly tunnelSniCheck: boolean;
   readonly logLevel: string;
+  readonly logDecisions: DecisionLogging;
   readonly deniedTopN: number;
 }

@@ -8,7 +8,7 @@ import type { Dialer } from '../net/create-dialer.js';
 export function addDialLatency(dialer: Dialer, latencyMs: number): Dialer {
   if (latencyMs <= 0) return dialer;
   return {
-    plan: (target, allowedCidrs) => dialer.plan(target, allowedCidrs),
+    plan: (target, allowedCidrs, privateOk) => dialer.plan(target, allowedCidrs, privateOk),
     async connect(plan) {
       await delay(latencyMs);
       return dialer.connect(plan);

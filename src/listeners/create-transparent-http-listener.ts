@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { EgressRequest, RequestKind } from '../egress-request.js';
+import type { EgressRequest, ListenerName, RequestKind } from '../egress-request.js';
 import { parseHostPort } from '../net/parse-host-port.js';
 import type { EgressContext } from '../proxy/egress-context.js';
 import { handleEgress } from '../proxy/handle-egress.js';
@@ -23,6 +23,8 @@ export function createTransparentHttpListener(
   ctx: EgressContext,
   options: ListenerOptions,
   transparent: TransparentOptions,
+  // transparent-tcp hands the connections it recognises as HTTP to a server of its own.
+  listener: ListenerName = 'transparent-http',
 ): Server {
   const proxy = createForwardProxy();
   const enqueue = createSocketQueue();
@@ -40,7 +42,7 @@ export function createTransparentHttpListener(
     const split = readOriginForm(req.url ?? '');
     const request: EgressRequest = {
       id: ctx.newId(),
-      listener: 'transparent-http',
+      listener,
       kind,
       client: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
       host: target?.host ?? sanitizeRawTarget(hostHeader),

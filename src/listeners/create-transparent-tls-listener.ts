@@ -1,28 +1,17 @@
-import { createServer, isIP, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { EgressRequest } from '../egress-request.js';
 import { parseClientHello, type HelloOk } from '../net/parse-client-hello.js';
-import { normalizeWireHost } from '../net/parse-host-port.js';
-import type { DenyReason } from '../policy/decision.js';
 import type { EgressContext } from '../proxy/egress-context.js';
 import { handleEgress } from '../proxy/handle-egress.js';
+import { classifyHello } from './classify-hello.js';
 import { createTlsResponder } from './create-tls-responder.js';
 import type { ListenerOptions } from './listener-options.js';
 import { readTransparentDestination, type TransparentOptions } from './transparent-options.js';
 
-function classifyHello(hello: HelloOk | null, loop: boolean): { host: string | null; denial?: DenyReason } {
-  if (hello === null) return { host: null, denial: 'not_tls' };
-  if (hello.sni === null) return { host: null, denial: 'no_sni' };
-  if (isIP(hello.sni.replace(/^\[(.*)\]$/, '$1')) !== 0) return { host: hello.sni, denial: 'ip_sni' };
-  const host = normalizeWireHost(hello.sni);
-  if (host === null) return { host: null, denial: 'invalid_target' };
-  // Other IPv4 spellings (127.1, 0x7f.0.0.1, 2130706433, a trailing dot) are addresses too.
-  if (isIP(host) !== 0) return { host, denial: 'ip_sni' };
-  return loop ? { host, denial: 'loop' } : { host };
-}
-
 /**
  * Transparent TLS: reads the ClientHello (across segments and records), decides on its SNI, and
- * replays exactly the bytes read to the upstream. TLS is never terminated or altered.
+ * replays exactly the bytes read to the upstream. TLS is never terminated or altered. A hello
+ * without a usable SNI is decided on CIDR rules for the original destination.
  */
 export function createTransparentTlsListener(
   ctx: EgressContext,

@@ -126,6 +126,18 @@ export function isDialable(ip: string, allowedCidrs: BlockList | null): boolean 
   return allowedCidrs.check(parsed);
 }
 
+/**
+ * Whether a customer's own server may be at `ip`: a name the operator handed in as their own
+ * (a customer-owned parameter) or a report-mode connection may reach private space, but never the
+ * NEVER_DIALABLE classes, and never loopback: that is this host, egressgate and its neighbours.
+ */
+export function isCustomerDialable(ip: string): boolean {
+  const parsed = parseAddress(ip);
+  if (parsed === null) return false;
+  const cls = classifyParsed(parsed);
+  return !NEVER_DIALABLE.has(cls) && cls !== 'loopback';
+}
+
 function classifyParsed(parsed: SocketAddress): AddressClass {
   const v4 = parsed.family === 'ipv4';
   for (const stage of COMPILED) {

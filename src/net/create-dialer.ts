@@ -1,7 +1,7 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { connect, isIP, type BlockList, type Socket } from 'node:net';
 import type { SocketAddress } from '../egress-request.js';
-import { isDialable } from './classify-address.js';
+import { isCustomerDialable, isDialable } from './classify-address.js';
 import { applyConnectTo, type ConnectToRule } from './connect-to.js';
 import { connectViaProxy } from './connect-via-proxy.js';
 import { DialError, toDialError } from './dial-error.js';
@@ -32,6 +32,11 @@ export interface DialPlan {
 export interface DialRefusal {
   readonly refused: 'private_address' | 'loop';
   readonly detail: string;
+  /**
+   * private_address only: where the connection would go if private space were allowed (never
+   * metadata, unspecified, multicast or loopback). Report mode carries the connection there.
+   */
+  readonly relaxed: DialPlan | null;
 }
 
 export interface Connection {
@@ -44,9 +49,14 @@ export interface Connection {
 export interface Dialer {
   /**
    * Resolves once and keeps only addresses that may be dialed: public ones, and non-public ones
-   * inside a CIDR a policy rule names (`allowedCidrs`).
+   * inside a CIDR a policy rule names (`allowedCidrs`), and with `privateOk` (a customer-owned
+   * destination) any address isCustomerDialable accepts.
    */
-  plan(target: HostPort, allowedCidrs: BlockList | null): Promise<DialPlan | DialRefusal>;
+  plan(
+    target: HostPort,
+    allowedCidrs: BlockList | null,
+    privateOk?: boolean,
+  ): Promise<DialPlan | DialRefusal>;
   connect(plan: DialPlan): Promise<Connection>;
 }
 
@@ -103,28 +113,48 @@ export function createDialer(options: DialerOptions): Dialer {
   }
 
   return {
-    async plan(target, allowedCidrs) {
+    async plan(target, allowedCidrs, privateOk = false) {
+      const dialable = (ip: string): boolean =>
+        isDialable(ip, allowedCidrs) || (privateOk && isCustomerDialable(ip));
       const mapped = applyConnectTo(connectTo, target);
       const destination = mapped ?? target;
       if (upstreamProxy !== null) {
         // The parent resolves names; an address literal is checked here, as it would be if dialed.
-        if (mapped === null && isIP(destination.host) !== 0 && !isDialable(destination.host, allowedCidrs)) {
-          return { refused: 'private_address', detail: `${target.host} is a non-public address` };
+        const viaParent = {
+          target,
+          port: destination.port,
+          addresses: [destination.host],
+          viaProxy: upstreamProxy,
+        };
+        if (mapped === null && isIP(destination.host) !== 0 && !dialable(destination.host)) {
+          return {
+            refused: 'private_address',
+            detail: `${target.host} is a non-public address`,
+            relaxed: isCustomerDialable(destination.host) ? viaParent : null,
+          };
         }
-        return { target, port: destination.port, addresses: [destination.host], viaProxy: upstreamProxy };
+        return viaParent;
       }
       const resolved = await resolve(destination.host);
       const notLooping = resolved.filter((address) => !isOwnAddress({ address, port: destination.port }));
       if (notLooping.length === 0) {
-        return { refused: 'loop', detail: `${destination.host}:${destination.port} is egressgate itself` };
+        return {
+          refused: 'loop',
+          detail: `${destination.host}:${destination.port} is egressgate itself`,
+          relaxed: null,
+        };
       }
       // An explicit --connect-to mapping is the operator's own choice of address; nothing else is exempt.
-      const permitted =
-        mapped !== null ? notLooping : notLooping.filter((ip) => isDialable(ip, allowedCidrs));
+      const permitted = mapped !== null ? notLooping : notLooping.filter(dialable);
       if (permitted.length === 0) {
+        const relaxed = notLooping.filter(isCustomerDialable);
         return {
           refused: 'private_address',
           detail: `${target.host} resolves to non-public ${notLooping.join(', ')}`,
+          relaxed:
+            relaxed.length === 0
+              ? null
+              : { target, port: destination.port, addresses: relaxed, viaProxy: null },
         };
       }
       return { target, port: destination.port, addresses: permitted, viaProxy: null };

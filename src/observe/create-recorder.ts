@@ -4,6 +4,7 @@ import { decisionLabel, type Decision, type Mode } from '../policy/decision.js';
 import type { ConnectionRecord, DialErrorCode, Recorder } from './recorder.js';
 import type { DeniedTracker } from './denied-tracker.js';
 import type { Metrics } from './create-metrics.js';
+import type { DecisionLogging } from '../config/serve-config.js';
 import { createFlatRecordLogger } from './create-logger.js';
 import { formatAddress } from './format-address.js';
 import { redactUserinfo } from './redact-userinfo.js';
@@ -19,6 +20,12 @@ export interface RecorderDeps {
    * egressgate_decisions_total carries the group's profile set instead ("a+b"); absent = "".
    */
   readonly profilesOf?: (group: string | null) => readonly string[];
+  /**
+   * Which decision and close lines are written (`log.decisions`), independent of the log level, which
+   * governs start-up and debug messages only: all (default), deny (denials and report-mode lines),
+   * none (metrics only).
+   */
+  readonly decisions?: DecisionLogging;
 }
 
 type DecisionFields = Record<string, unknown>;
@@ -38,8 +45,10 @@ export interface ObservingRecorder extends Recorder {
  */
 export function createRecorder(deps: RecorderDeps): ObservingRecorder {
   const { metrics, denied } = deps;
+  const decisions = deps.decisions ?? 'all';
   // Every field this recorder logs is flat (see decisionFields and the close line).
-  const logger = createFlatRecordLogger(deps.logger);
+  const logger = createFlatRecordLogger(deps.logger, decisions === 'none' ? 'silent' : 'info');
+  const skipsAllowed = decisions === 'deny';
   const held = new Map<string, DecisionFields>();
   const limitScopes = new Map<string, LimitScope>();
   const connected = new Map<string, EgressRequest['listener']>();
@@ -48,6 +57,7 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
     const fields = held.get(id);
     if (fields === undefined) return;
     held.delete(id);
+    if (skipsAllowed && fields['decision'] === 'allow') return;
     logger.info({ ...fields, dialed: dialed === null ? null : formatAddress(dialed), ...extra }, 'decision');
   };
 
@@ -113,6 +123,7 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
       metrics.bytes.inc({ direction: 'out', listener: request.listener }, record.bytesOut);
       metrics.bytes.inc({ direction: 'in', listener: request.listener }, record.bytesIn);
       const decision = record.decision;
+      if (skipsAllowed && decision.verdict === 'allow') return;
       logger.info(
         {
           event: 'close',

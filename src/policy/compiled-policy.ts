@@ -13,5 +13,7 @@ export interface CompiledPolicy extends ResolvedProfiles {
     readonly prefix: number;
     readonly family: 'ipv4' | 'ipv6';
   }[];
+  /** The Allows of rules whose names may resolve to private addresses (customer-owned servers). */
+  readonly privateAllows: ReadonlySet<Allow>;
   readonly loadedAt: number;
 }

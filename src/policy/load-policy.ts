@@ -33,10 +33,12 @@ export async function loadPolicy(opts: PolicyOptions): Promise<CompiledPolicy> {
     (name) => loadNamedProfile(opts.dir, name),
     { serviceTags: opts.serviceTags ?? null, excludeRules: opts.excludeRules ?? [] },
   );
+  const allows = Object.freeze(resolved.rules.map((r) => Object.freeze(allow(r.profile, r.id))));
   return Object.freeze({
     ...resolved,
     matcher: compileMatcher(resolved.rules),
-    allows: Object.freeze(resolved.rules.map((r) => Object.freeze(allow(r.profile, r.id)))),
+    allows,
+    privateAllows: new Set(allows.filter((_a, i) => resolved.rules[i]?.privateDestinations === true)),
     namedCidrs: Object.freeze(resolved.rules.flatMap((r) => r.cidrList)),
     loadedAt: (opts.now ?? Date.now)(),
   });

@@ -18,6 +18,11 @@ export interface ParameterDocument {
   readonly default?: string | readonly string[];
   readonly allowed?: readonly string[];
   readonly pattern?: string;
+  /**
+   * Values are the customer's own servers: names, IP addresses or CIDRs. A rule whose hosts are only
+   * such values may reach private addresses; an address value matches as a CIDR of the rule.
+   */
+  readonly customerOwned?: boolean;
 }
 
 export interface Provenance {

@@ -1,7 +1,7 @@
 import type { ServiceTagsFile } from '../servicetags/parse-service-tags.js';
 import { checkConditions } from './check-conditions.js';
 import { expandServiceTags } from './expand-service-tags.js';
-import { parseHostPattern, type HostPattern } from './host-pattern.js';
+import { expandRuleHosts } from './expand-rule-hosts.js';
 import { parseCidr, type Cidr } from './parse-cidr.js';
 import { checkPathPrefix } from './path-prefix.js';
 import { parsePortSet } from './port-set.js';
@@ -140,24 +140,9 @@ function buildRule(
 ): ResolvedRule | InactiveRule {
   const { file, locate } = profile;
   const name = profile.document.name;
-  const hosts: string[] = [];
-  const patterns: HostPattern[] = [];
-  for (const [h, text] of (rule.hosts ?? []).entries()) {
-    const path = ['rules', index, 'hosts', h];
-    for (const expanded of substitute(text, values, { profile, path })) {
-      const parsed = parseHostPattern(expanded, { anyHost: rule.anyHost === true });
-      if (!parsed.ok) {
-        const via = expanded === text ? '' : ` (from '${text}')`;
-        throw new PolicyError('BAD_PATTERN', `rule '${rule.id}': ${parsed.error}${via}`, {
-          file,
-          line: locate(path),
-        });
-      }
-      hosts.push(expanded);
-      patterns.push(parsed.pattern);
-    }
-  }
-  const cidrList: Cidr[] = [];
+  const own = expandRuleHosts(profile, rule, index, values);
+  const { hosts, patterns } = own;
+  const cidrList: Cidr[] = [...own.cidrs];
   for (const [c, text] of (rule.cidrs ?? []).entries()) {
     const path = ['rules', index, 'cidrs', c];
     for (const expanded of substitute(text, values, { profile, path })) {
@@ -212,5 +197,6 @@ function buildRule(
     patterns: Object.freeze(patterns),
     cidrList: Object.freeze(cidrList),
     portSet: ports.ports,
+    ...(own.privateDestinations ? { privateDestinations: true as const } : {}),
   });
 }

@@ -22,6 +22,8 @@ export interface ResolvedRule {
   readonly patterns: readonly HostPattern[];
   readonly cidrList: readonly Cidr[];
   readonly portSet: PortSet;
+  /** Its names are the customer's own servers (customer-owned parameters): private addresses allowed. */
+  readonly privateDestinations?: true;
 }
 
 /** A rule that is in the profile but matches nothing with these parameters, and why. */

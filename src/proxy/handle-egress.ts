@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { matchClientGroup } from '../config/match-client-group.js';
 import type { EgressRequest, SocketAddress } from '../egress-request.js';
 import type { Connection } from '../net/create-dialer.js';
+import type { HostPort } from '../net/parse-host-port.js';
 import { toDialError } from '../net/dial-error.js';
 import { decide, denial } from '../policy/decide.js';
 import type { Decision, Deny, DenyReason } from '../policy/decision.js';
@@ -12,22 +13,51 @@ import type { ActiveGroup } from './policy-state.js';
 
 type Planned = Awaited<ReturnType<EgressContext['dialer']['plan']>>;
 
+/**
+ * Listener verdicts the operator could still allow: a CIDR rule for the original destination lets
+ * the connection through, and report mode carries it there. Everything else a listener refuses
+ * (a malformed request, a loop) stays refused.
+ */
+const SOFT_DENIALS: ReadonlySet<DenyReason> = new Set(['no_sni', 'ip_sni', 'not_tls']);
+
+/** Where a soft listener denial is decided and carried: the original destination, when it is known. */
+function originalTarget(request: EgressRequest, listenerDenial: DenyReason | undefined): HostPort | null {
+  const original = request.originalDst;
+  if (listenerDenial === undefined || !SOFT_DENIALS.has(listenerDenial) || original === undefined)
+    return null;
+  return { host: original.address, port: original.port };
+}
+
 /** The policy's answer, and where an allowed target would be dialed (or why it cannot be). */
 async function decideAndPlan(
   ctx: EgressContext,
   request: EgressRequest,
   group: ActiveGroup,
+  listenerDenial: DenyReason | undefined,
 ): Promise<{ decision: Decision; plan: Planned | null; planError: unknown }> {
-  const target =
-    request.path === undefined ? request : { host: request.host, port: request.port, path: request.path };
-  const decision = decide(group.policy, target, group.mode);
+  const fallback = originalTarget(request, listenerDenial);
+  let decision: Decision;
+  if (fallback !== null && listenerDenial !== undefined) {
+    // Only a CIDR rule naming the original destination lets it through; else the listener's reason.
+    const onAddress = decide(group.policy, fallback, group.mode);
+    decision = onAddress.verdict === 'allow' ? onAddress : denial(listenerDenial, group.mode);
+  } else {
+    const target =
+      request.path === undefined ? request : { host: request.host, port: request.port, path: request.path };
+    decision = decide(group.policy, target, group.mode);
+  }
   if (decision.verdict === 'deny' && decision.enforced) return { decision, plan: null, planError: null };
+  const privateOk = decision.verdict === 'allow' && group.policy.privateAllows.has(decision);
   try {
-    const plan = await ctx.dialer.plan(request, group.allowedCidrs);
-    // Private addresses and loops are refused in report mode too: report mode relaxes the
-    // allowlist, never the protection of the network egressgate runs in.
-    if ('refused' in plan) return { decision: denial(plan.refused, 'enforce'), plan: null, planError: null };
-    return { decision, plan, planError: null };
+    const plan = await ctx.dialer.plan(fallback ?? request, group.allowedCidrs, privateOk);
+    if (!('refused' in plan)) return { decision, plan, planError: null };
+    // Report mode carries a private destination too (the operator could name it in a rule); loops,
+    // metadata and loopback addresses are refused in every mode: relaxed is null for those.
+    if (plan.refused === 'private_address' && group.mode === 'report' && plan.relaxed !== null) {
+      const reported = decision.verdict === 'deny' ? decision : denial('private_address', 'report');
+      return { decision: reported, plan: plan.relaxed, planError: null };
+    }
+    return { decision: denial(plan.refused, 'enforce'), plan: null, planError: null };
   } catch (err) {
     return { decision, plan: null, planError: err };
   }
@@ -41,7 +71,9 @@ function refuseEarly(
   listenerDenial: DenyReason | undefined,
 ): Deny | null {
   if (group === null) return denial('client_not_allowed', 'enforce');
-  if (listenerDenial !== undefined) return denial(listenerDenial, 'enforce');
+  if (listenerDenial !== undefined && originalTarget(request, listenerDenial) === null) {
+    return denial(listenerDenial, 'enforce');
+  }
   const limit = ctx.active.acquire(group.name, group.maxConnections);
   if (limit === null) return null;
   ctx.recorder.limitReached?.(request, limit);
@@ -124,7 +156,7 @@ async function processEgress(
 
   // Hoisted: the allowed path, sharing this connection's state with close() and refuse().
   async function relayAllowed(this: void, active: ActiveGroup): Promise<void> {
-    const outcome = await decideAndPlan(ctx, request, active);
+    const outcome = await decideAndPlan(ctx, request, active, listenerDenial);
     const decision = outcome.decision;
     if (decision.verdict === 'deny' && decision.enforced) return refuse(decision);
     ctx.recorder.decided(request, groupName, decision, mode);

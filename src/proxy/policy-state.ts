@@ -2,13 +2,17 @@ import { BlockList } from 'node:net';
 import type { ClientGroup } from '../config/client-group.js';
 import { compileGroupMatchers, type GroupMatcher } from '../config/match-client-group.js';
 import type { CompiledPolicy } from '../policy/compiled-policy.js';
+import { parseCidr } from '../policy/parse-cidr.js';
 import type { ServiceTagsFile } from '../servicetags/parse-service-tags.js';
 import { readServiceTagsFile } from '../servicetags/read-service-tags-file.js';
 
 /** A client group with its compiled policy. */
 export interface ActiveGroup extends ClientGroup {
   readonly policy: CompiledPolicy;
-  /** The CIDRs the policy's rules name: the only non-public addresses its clients may reach. */
+  /**
+   * The CIDRs the policy's rules and the group's privateDestinations name: the non-public addresses
+   * its clients may reach (customer-owned rules aside).
+   */
   readonly allowedCidrs: BlockList;
 }
 
@@ -53,14 +57,23 @@ export async function loadPolicyState(
         cache.set(key, policy);
       }
       const compiled = await policy;
-      return { ...group, policy: compiled, allowedCidrs: toBlockList(compiled) };
+      return {
+        ...group,
+        policy: compiled,
+        allowedCidrs: toBlockList(compiled, group.privateDestinations ?? []),
+      };
     }),
   );
   return Object.freeze({ groups: compileGroupMatchers(active) });
 }
 
-function toBlockList(policy: CompiledPolicy): BlockList {
+function toBlockList(policy: CompiledPolicy, privateDestinations: readonly string[]): BlockList {
   const list = new BlockList();
   for (const { address, prefix, family } of policy.namedCidrs) list.addSubnet(address, prefix, family);
+  // Validated when the config was read (resolveSettings).
+  for (const text of privateDestinations) {
+    const parsed = parseCidr(text);
+    if (parsed.ok) list.addSubnet(parsed.cidr.address, parsed.cidr.prefix, parsed.cidr.family);
+  }
   return list;
 }

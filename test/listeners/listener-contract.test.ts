@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCa } from '../support/make-certs.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import { startHttpUpstream, startHttpsUpstream, type Upstream } from '../support/start-upstream.js';
-import { listenerDrivers } from './listener-drivers.js';
+import type { Socket } from 'node:net';
+import type { SocketAddress } from '../../src/egress-request.js';
+import { contractOriginalDst, listenerDrivers } from './listener-drivers.js';
 
 let tlsUpstream: Upstream;
 let httpUpstream: Upstream;
@@ -21,12 +23,18 @@ beforeAll(async () => {
   const config = {
     transparentTls: ['127.0.0.1:0'],
     transparentHttp: ['127.0.0.1:0'],
+    transparentTcp: ['127.0.0.1:0'],
     // Every name, allowed or not, maps onto the local upstreams: only the policy keeps them out.
     connectTo: [`:443:127.0.0.1:${tlsUpstream.port}`, `:80:127.0.0.1:${httpUpstream.port}`],
   };
-  gate = await startTestApp(config);
+  // Only transparent-tcp connections are "redirected"; the other listeners see no original destination.
+  const readOriginalDestination = (socket: Socket): SocketAddress | null =>
+    [gate, outsider].some((g) => g?.addresses.transparentTcp[0]?.port === socket.localPort)
+      ? contractOriginalDst
+      : null;
+  gate = await startTestApp(config, { readOriginalDestination });
   // A gateway whose only client group does not hold 127.0.0.1.
-  outsider = await startTestApp({ ...config, allowClients: ['10.99.0.0/16'] });
+  outsider = await startTestApp({ ...config, allowClients: ['10.99.0.0/16'] }, { readOriginalDestination });
   caFile = join(mkdtempSync(join(tmpdir(), 'egressgate-')), 'ca.pem');
   writeFileSync(caFile, testCa().certPem);
 });

@@ -113,4 +113,35 @@ const transparentHttp: ListenerDriver = {
   },
 };
 
-export const listenerDrivers: readonly ListenerDriver[] = [explicit, transparentTls, transparentHttp];
+function transparentTcpPort(gate: TestApp): number {
+  const address = gate.addresses.transparentTcp[0];
+  if (address === undefined) throw new Error('no transparent TCP listener');
+  return address.port;
+}
+
+/** The original destination a transparent-tcp connection of the contract suite reports. */
+export const contractOriginalDst = { address: '203.0.113.10', port: 443 } as const;
+
+// The TLS client of the transparent TLS driver, aimed at the any-protocol listener: the suite's
+// readOriginalDestination plays the REDIRECT and reports contractOriginalDst.
+const transparentTcp: ListenerDriver = {
+  ...transparentTls,
+  name: 'transparent-tcp',
+  async sendAllowed(gate, caFile, path = '/') {
+    const map = `allowed.example.test:443:127.0.0.1:${transparentTcpPort(gate)}`;
+    const args = ['-sS', '--connect-to', map, '--cacert', caFile, `https://allowed.example.test${path}`];
+    return (await runCommand('curl', args)).stdout;
+  },
+  async sendDenied(gate, caFile) {
+    const map = `denied.example.test:443:127.0.0.1:${transparentTcpPort(gate)}`;
+    const args = ['-sS', '--connect-to', map, '--cacert', caFile, 'https://denied.example.test/'];
+    return (await runCommand('curl', args)).stderr;
+  },
+};
+
+export const listenerDrivers: readonly ListenerDriver[] = [
+  explicit,
+  transparentTls,
+  transparentHttp,
+  transparentTcp,
+];

@@ -32,16 +32,35 @@ describe('serve --log-level', () => {
     expect(result.stderr).toContain('log level "verbose"');
   });
 
-  it('at warn writes denials but no allow lines, as JSON when stdout is not a terminal', async () => {
+  // Decision and close lines are what an operator audits: the log level governs the other messages
+  // (start-up, errors, debug), `--log-decisions` governs these.
+  it('at warn still writes allow and deny decision lines, but no start-up message, as JSON', async () => {
     const gate = await spawnServe(configFile, ['--log-level', 'warn']);
     const allowed = await openTunnel(gate.proxyPort, 'quiet.ops.test:443');
     expect(await allowed.roundTrip('x')).toBe('x');
     expect((await openTunnel(gate.proxyPort, 'loud.ops.test:443')).status).toBe(403);
-    const denial = await gate.waitForLine((l) => l['msg'] === 'decision');
-    expect(denial).toMatchObject({ level: 'warn', host: 'loud.ops.test', decision: 'deny' });
+    const denial = await gate.waitForLine((l) => l['msg'] === 'decision' && l['decision'] === 'deny');
+    expect(denial).toMatchObject({ level: 'warn', host: 'loud.ops.test' });
     allowed.socket.end();
     gate.child.kill('SIGTERM');
     expect(await gate.exited).toBe(0);
-    expect(gate.lines.filter((l) => l['level'] === 'info')).toEqual([]);
+    const allow = gate.lines.find((l) => l['msg'] === 'decision' && l['decision'] === 'allow');
+    expect(allow).toMatchObject({ level: 'info', host: 'quiet.ops.test' });
+    expect(
+      gate.lines.filter((l) => l['level'] === 'info' && !['decision', 'close'].includes(String(l['msg']))),
+    ).toEqual([]);
+  });
+
+  it('--log-decisions deny leaves out allowed connections, at any level', async () => {
+    const gate = await spawnServe(configFile, ['--log-decisions', 'deny']);
+    const allowed = await openTunnel(gate.proxyPort, 'quiet.ops.test:443');
+    expect(await allowed.roundTrip('x')).toBe('x');
+    expect((await openTunnel(gate.proxyPort, 'loud.ops.test:443')).status).toBe(403);
+    await gate.waitForLine((l) => l['msg'] === 'decision' && l['decision'] === 'deny');
+    allowed.socket.end();
+    gate.child.kill('SIGTERM');
+    expect(await gate.exited).toBe(0);
+    expect(gate.lines.filter((l) => l['host'] === 'quiet.ops.test')).toEqual([]);
+    expect(gate.lines.find((l) => l['event'] === 'start')).toBeDefined();
   });
 });
