@@ -54,12 +54,14 @@ function judge(row: CatalogRow, host: string, port: number): Candidate | null {
   };
   const domain = registrableDomain(host);
   for (const pattern of row.hosts) {
+    // Specificity first: a deep sibling is closer than a match by `*.azure.com`.
+    const depth = 100 * patternTail(pattern).split('.').length;
     if (patternRegex(pattern).test(host)) {
       const onPort = portIn(port, row.ports);
       consider({
         row,
         relation: 'matches',
-        score: onPort ? 1000 : 900,
+        score: depth + (onPort ? 60 : 50),
         note: onPort
           ? `${pattern} covers it on port ${port}: the row is in a profile not in force, or its parameters differ`
           : `${pattern} covers the name on ports ${row.ports.join(', ')}, not on ${port}`,
@@ -79,7 +81,12 @@ function judge(row: CatalogRow, host: string, port: number): Candidate | null {
     if (domain === null || tail.length === 0 || registrableDomain(tail) !== domain) continue;
     const shared = commonSuffixLabels(host, tail);
     const parent = host.split('.').slice(-shared).join('.');
-    consider({ row, relation: 'sibling', score: shared, note: `${pattern} shares the parent ${parent}` });
+    consider({
+      row,
+      relation: 'sibling',
+      score: 100 * shared,
+      note: `${pattern} shares the parent ${parent}`,
+    });
   }
   return best;
 }
@@ -87,7 +94,8 @@ function judge(row: CatalogRow, host: string, port: number): Candidate | null {
 /**
  * The document row a refused name is closest to: one whose pattern covers it (another profile, another
  * port), whose `*.` pattern leaves out exactly this parent, or which shares the deepest parent with it
- * within one registrable domain. Null when no row shares even the registrable domain.
+ * within one registrable domain; the deeper the pattern's fixed part, the closer. Null when no row
+ * shares even the registrable domain.
  */
 export function findNearestRow(catalog: DocumentCatalog, host: string, port: number): DocumentRow | null {
   let best: Candidate | null = null;
