@@ -3,6 +3,7 @@ import type {
   ClientSummary,
   DeniedRow,
   DestinationRow,
+  DocumentRow,
   GroupReport,
   ObservationWindow,
 } from './audit-report.js';
@@ -76,7 +77,10 @@ function groupRows(destinations: readonly DestinationStats[]): GroupReport[] {
   return [...groups].map(([group, rows]) => ({ group, destinations: rows }));
 }
 
-function deniedRows(destinations: readonly DestinationStats[], catalog: DocumentCatalog): DeniedRow[] {
+function deniedRows(
+  destinations: readonly DestinationStats[],
+  nearest: (host: string, port: number) => DocumentRow | null,
+): DeniedRow[] {
   const rows: DeniedRow[] = [];
   for (const d of destinations) {
     const { deny, report } = d.decisions;
@@ -90,7 +94,7 @@ function deniedRows(destinations: readonly DestinationStats[], catalog: Document
       reason: d.reason,
       lastSeen: iso(d.lastSeen),
       ...clientsOf(d),
-      nearest: isPrePolicyReason(d.reason) ? null : findNearestRow(catalog, d.host, d.port),
+      nearest: isPrePolicyReason(d.reason) ? null : nearest(d.host, d.port),
       advice: prePolicyAdvice(d.reason),
     });
   }
@@ -118,9 +122,16 @@ function sourceLabel(inputs: AuditInputs): string {
 /** Turns what was read into the report every format renders. Pure: same inputs, same report. */
 export function buildAuditReport(inputs: AuditInputs, opts: BuildReportOptions): AuditReport {
   const destinations = [...inputs.aggregate.list()].sort(compareDestinations);
-  const enrich = (d: DestinationStats): ClientSummary & { nearest: ReturnType<typeof findNearestRow> } => ({
+  // The profiles the traffic was decided by (recorded) or is re-decided with: their rows win ties.
+  const preferred = new Set([
+    ...destinations.map((d) => d.profile).filter((p): p is string => p !== null),
+    ...(opts.policy?.profiles ?? []),
+  ]);
+  const nearest = (host: string, port: number): DocumentRow | null =>
+    findNearestRow(opts.catalog, host, port, preferred);
+  const enrich = (d: DestinationStats): ClientSummary & { nearest: DocumentRow | null } => ({
     ...clientsOf(d),
-    nearest: findNearestRow(opts.catalog, d.host, d.port),
+    nearest: nearest(d.host, d.port),
   });
   const redecided = opts.policy ? redecideTraffic(destinations, opts.policy, enrich) : null;
   const denied = toDenied(
@@ -135,7 +146,7 @@ export function buildAuditReport(inputs: AuditInputs, opts: BuildReportOptions):
     wildcardMin: opts.wildcardMin,
     source,
     documentedDomains: opts.catalog.domains,
-    nearest: (host, port) => findNearestRow(opts.catalog, host, port),
+    nearest,
   });
   const sum = (f: (d: DestinationStats) => number): number => destinations.reduce((s, d) => s + f(d), 0);
   return {
@@ -152,7 +163,7 @@ export function buildAuditReport(inputs: AuditInputs, opts: BuildReportOptions):
     },
     window: windowOf(inputs),
     groups: groupRows(destinations),
-    denied: deniedRows(destinations, opts.catalog),
+    denied: deniedRows(destinations, nearest),
     whatIf: redecided?.whatIf ?? null,
     coverage: redecided?.coverage ?? [],
     tighten: redecided ? tightenProfiles(redecided.coverage) : null,

@@ -113,7 +113,7 @@ function tightenSection(t: Tighten): Section {
   if (t.wildcards.length > 0) {
     blocks.push({
       kind: 'table',
-      headers: ['wildcard rule', 'patterns', 'names seen under it', 'connections'],
+      headers: ['wildcard rule', 'patterns', 'names seen under it', 'rule connections'],
       rows: t.wildcards.map((w) => [
         { code: `${w.profile}/${w.id}` },
         { code: w.patterns.join(' ') },

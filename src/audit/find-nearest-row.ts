@@ -94,13 +94,21 @@ function judge(row: CatalogRow, host: string, port: number): Candidate | null {
 /**
  * The document row a refused name is closest to: one whose pattern covers it (another profile, another
  * port), whose `*.` pattern leaves out exactly this parent, or which shares the deepest parent with it
- * within one registrable domain; the deeper the pattern's fixed part, the closer. Null when no row
+ * within one registrable domain; the deeper the pattern's fixed part, the closer. A tie goes to a row
+ * of a `preferred` profile (those in force), then to the first in the catalog. Null when no row
  * shares even the registrable domain.
  */
-export function findNearestRow(catalog: DocumentCatalog, host: string, port: number): DocumentRow | null {
+export function findNearestRow(
+  catalog: DocumentCatalog,
+  host: string,
+  port: number,
+  preferred: ReadonlySet<string> = new Set(),
+): DocumentRow | null {
   let best: Candidate | null = null;
   for (const row of catalog.rows) {
-    const c = judge(row, host, port);
+    const judged = judge(row, host, port);
+    // Between equally close rows, one of a profile the traffic was decided by reads best in the report.
+    const c = judged && preferred.has(row.profile) ? { ...judged, score: judged.score + 5 } : judged;
     // First row wins a tie: the catalog is in file and rule order, so the answer is stable.
     if (c && (!best || c.score > best.score)) best = c;
   }

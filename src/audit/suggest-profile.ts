@@ -247,7 +247,8 @@ export function renderProfileYaml(name: string, rules: readonly SuggestedRule[],
     { aliasDuplicateObjects: false },
   );
   doc.commentBefore =
-    ' Suggested by egressgate audit. Every rule below was inferred from refused traffic, not from a\n' +
-    ' vendor document: confirm each destination is needed before adding it to a profile.';
+    ' Suggested by egressgate audit from refused traffic. A rule whose provenance cites a document row\n' +
+    ' completes that row (its note says how); the others cite `audit` only. Confirm each destination is\n' +
+    ' needed before adding it to a profile.';
   return doc.toString({ lineWidth: 0 });
 }
