@@ -4,11 +4,11 @@
  */
 const ADVICE: Readonly<Record<string, string>> = {
   no_sni:
-    'The TLS ClientHello named no server, so there is no name to decide on. Send the client through the explicit proxy (HTTPS_PROXY=http://egressgate:3128) or configure it to use a host name (SNI) instead of an address.',
+    'The TLS ClientHello named no server, so there is no name to decide on. Point the client at the explicit proxy (HTTPS_PROXY) so it names its destination in CONNECT, or configure it to connect by host name, which puts the name in the SNI.',
   ip_sni:
     'The client put an IP address in the SNI. Have it connect by host name; an address can be allowed only through the explicit proxy with a cidrs rule naming it.',
   not_tls:
-    'The bytes on the transparent TLS port were not a TLS ClientHello (plain HTTP, SSH, ...). Send plain HTTP to a transparent HTTP listener or through the explicit proxy, and keep other protocols off the redirected port.',
+    'The bytes on the transparent TLS port were not a TLS ClientHello (plain HTTP, SSH, ...). Redirect plain HTTP to a transparent HTTP listener (--transparent-http) or send it through the explicit proxy, and keep other protocols off the redirected port.',
   private_address:
     'The name resolved to a private, loopback or link-local address. Allowed only by a rule whose cidrs name that range explicitly (e.g. cidrs: [10.20.0.0/16]); metadata, unspecified and multicast addresses are never dialled.',
   client_not_allowed:
