@@ -44,8 +44,9 @@ function parseProfileName(value: string): string {
 export function createAuditCommand(): Command {
   return new Command('audit')
     .description(
-      'Report on recorded traffic from decision logs: destinations per client group, denials, profile coverage, ' +
-        'what-if against profiles, and a suggested profile; exit 0 ok, 2 error',
+      'Report on recorded traffic from decision logs: observation window, destinations per client group and client, ' +
+        'denials with the closest document row, what-if, coverage and tighten against profiles, a suggested profile, ' +
+        'and (--emit-profile) the allowlist of what was used; exit 0 ok, 2 error',
     )
     .argument('<logfiles...>', "decision logs (pino JSON lines, plain or gzip); '-' reads stdin")
     .option(

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -110,5 +110,91 @@ describe('egressgate audit --emit-profile (CLI), checked with egressgate check',
     const r = await runCli(['audit', ...args.map((a) => a.replace('TMP', tmp))]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('egressgate audit --emit-profile with CIDR rules', () => {
+  let tmp = '';
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'egressgate-emit-cidr-'));
+  });
+  afterAll(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('keeps the prefixes that contained an address used, whole, and the names used under a wildcard', async () => {
+    const drafts = join(tmp, 'drafts');
+    const out = join(tmp, 'out');
+    await mkdir(drafts);
+    await mkdir(out);
+    await writeFile(
+      join(drafts, 'site.yaml'),
+      [
+        'name: site',
+        'description: test profile with a CIDR rule',
+        'rules:',
+        '  - id: ranges',
+        "    cidrs: ['20.50.0.0/16', '20.60.0.0/16']",
+        '    ports: [443, 8443]',
+        '    provenance: { document: test, entry: two ranges }',
+        '  - id: web',
+        "    hosts: ['*.example.com']",
+        '    ports: [443]',
+        '    provenance: { document: test, entry: a wildcard }',
+        '',
+      ].join('\n'),
+    );
+    const line = (n: number, host: string, rule: string): string =>
+      JSON.stringify({
+        time: 1_800_000_000_000 + n,
+        event: 'decision',
+        conn: `k${n}`,
+        client: '10.0.0.5',
+        group: 'g',
+        host,
+        port: 443,
+        decision: 'allow',
+        reason: 'allowed',
+        profile: 'site',
+        rule,
+        msg: 'decision',
+      });
+    const log = [
+      line(1, '20.50.1.2', 'ranges'),
+      line(2, 'a.example.com', 'web'),
+      line(3, 'b.example.com', 'web'),
+    ];
+    const file = join(out, 'site-used.yaml');
+    const audit = await runCli(
+      ['audit', '--policies', drafts, '--profile', 'site', '--emit-profile', file, '-'],
+      { stdin: `${log.join('\n')}\n` },
+    );
+    expect(audit.stderr).toBe('');
+    expect(audit.code).toBe(0);
+    const doc = parse(await readFile(file, 'utf8')) as {
+      rules: { id: string; cidrs?: string[]; hosts?: string[]; ports: number[] }[];
+    };
+    expect(doc.rules).toMatchObject([
+      { id: 'ranges', cidrs: ['20.50.0.0/16'], ports: [443] },
+      { id: 'web', hosts: ['a.example.com', 'b.example.com'], ports: [443] },
+    ]);
+    const check = await runCli([
+      'check',
+      '--policies',
+      out,
+      '--profile',
+      'site-used',
+      '20.50.9.9:443',
+      '20.60.1.1:443',
+      '20.50.1.2:8443',
+      'b.example.com:443',
+      'c.example.com:443',
+    ]);
+    expect(
+      check.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['allow', 'deny', 'deny', 'allow', 'deny']);
   });
 });
