@@ -9,12 +9,21 @@ export interface CatalogRow {
   readonly profile: string;
   readonly rule: string;
   readonly hosts: readonly string[];
+  /** The host patterns compiled once, for the closest-row search over every refused name. */
+  readonly matchers: readonly HostMatcher[];
   readonly ports: readonly string[];
   readonly document: string;
   readonly title: string | null;
   readonly section: string | null;
   readonly entry: string | null;
   readonly purpose: string | null;
+}
+
+export interface HostMatcher {
+  readonly pattern: string;
+  readonly regex: RegExp;
+  /** The fixed part after the last wildcard or parameter (`*.pypi.org` -> `pypi.org`). */
+  readonly tail: string;
 }
 
 /** Every rule of every profile in the policies directories: what a refused name is compared with. */
@@ -33,7 +42,7 @@ export interface DocumentSource {
 }
 
 /** The fixed part of a host pattern: the labels after its last wildcard or parameter. */
-export function patternTail(pattern: string): string {
+function patternTail(pattern: string): string {
   const labels = pattern.replace(/^\./, '').split('.');
   let i = labels.length;
   while (i > 0 && !/[*{}]/.test(labels[i - 1] ?? '')) i -= 1;
@@ -42,6 +51,34 @@ export function patternTail(pattern: string): string {
 
 export function registrableDomain(name: string): string | null {
   return parseDomain(name, { allowPrivateDomains: false }).domain;
+}
+
+/** A pattern as written (`*.x`, `.x`, `ab*.x`, `{region}.x`) as a regex; a parameter stands for one label. */
+function patternRegex(pattern: string): RegExp {
+  const anyLabels = pattern.startsWith('*.')
+    ? '(?:[a-z0-9-]+\\.)+'
+    : pattern.startsWith('.')
+      ? '(?:[a-z0-9-]+\\.)*'
+      : '';
+  const rest = pattern.startsWith('*.')
+    ? pattern.slice(2)
+    : pattern.startsWith('.')
+      ? pattern.slice(1)
+      : pattern;
+  const body = rest
+    .toLowerCase()
+    .split(/(\{[a-z0-9_]+\}|\*)/)
+    .map((part) => {
+      if (part === '*') return '[a-z0-9-]*';
+      if (/^\{[a-z0-9_]+\}$/.test(part)) return '[a-z0-9-]+';
+      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  return new RegExp(`^${anyLabels}${body}$`);
+}
+
+function compileMatcher(pattern: string): HostMatcher {
+  return { pattern, regex: patternRegex(pattern), tail: patternTail(pattern) };
 }
 
 async function profileFiles(dir: string): Promise<string[]> {
@@ -82,6 +119,7 @@ export async function loadDocumentCatalog(dirs: readonly string[]): Promise<Docu
         profile: doc.name,
         rule: r.id,
         hosts: [...r.hosts],
+        matchers: r.hosts.map(compileMatcher),
         ports: r.ports.map(String),
         document: r.provenance.document,
         title: titles.get(r.provenance.document) ?? null,
@@ -93,8 +131,8 @@ export async function loadDocumentCatalog(dirs: readonly string[]): Promise<Docu
   }
   const domains = new Set<string>();
   for (const row of rows) {
-    for (const h of row.hosts) {
-      const domain = registrableDomain(patternTail(h));
+    for (const { tail } of row.matchers) {
+      const domain = registrableDomain(tail);
       if (domain !== null) domains.add(domain);
     }
   }

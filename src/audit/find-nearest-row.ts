@@ -1,29 +1,5 @@
 import type { DocumentRow } from './audit-report.js';
-import { patternTail, registrableDomain, type CatalogRow, type DocumentCatalog } from './document-catalog.js';
-
-/** A pattern as written (`*.x`, `.x`, `ab*.x`, `{region}.x`) as a regex; a parameter stands for one label. */
-function patternRegex(pattern: string): RegExp {
-  const anyLabels = pattern.startsWith('*.')
-    ? '(?:[a-z0-9-]+\\.)+'
-    : pattern.startsWith('.')
-      ? '(?:[a-z0-9-]+\\.)*'
-      : '';
-  const rest = pattern.startsWith('*.')
-    ? pattern.slice(2)
-    : pattern.startsWith('.')
-      ? pattern.slice(1)
-      : pattern;
-  const body = rest
-    .toLowerCase()
-    .split(/(\{[a-z0-9_]+\}|\*)/)
-    .map((part) => {
-      if (part === '*') return '[a-z0-9-]*';
-      if (/^\{[a-z0-9_]+\}$/.test(part)) return '[a-z0-9-]+';
-      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('');
-  return new RegExp(`^${anyLabels}${body}$`);
-}
+import { registrableDomain, type CatalogRow, type DocumentCatalog } from './document-catalog.js';
 
 function portIn(port: number, ports: readonly string[]): boolean {
   return ports.some((p) => {
@@ -53,10 +29,10 @@ function judge(row: CatalogRow, host: string, port: number): Candidate | null {
     if (!best || c.score > best.score) best = c;
   };
   const domain = registrableDomain(host);
-  for (const pattern of row.hosts) {
+  for (const { pattern, regex, tail } of row.matchers) {
     // Specificity first: a deep sibling is closer than a match by `*.azure.com`.
-    const depth = 100 * patternTail(pattern).split('.').length;
-    if (patternRegex(pattern).test(host)) {
+    const depth = 100 * tail.split('.').length;
+    if (regex.test(host)) {
       const onPort = portIn(port, row.ports);
       consider({
         row,
@@ -68,7 +44,6 @@ function judge(row: CatalogRow, host: string, port: number): Candidate | null {
       });
       continue;
     }
-    const tail = patternTail(pattern);
     if (pattern.startsWith('*.') && tail === pattern.slice(2) && host === tail) {
       consider({
         row,

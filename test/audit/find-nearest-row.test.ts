@@ -1,17 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDocumentCatalog, type DocumentCatalog } from '../../src/audit/document-catalog.js';
 import { findNearestRow } from '../../src/audit/find-nearest-row.js';
+import { resourceBridgeRows } from '../profiles/resource-bridge-rows.js';
 import { shippedPolicies } from './audit-fixture.js';
 
-const seeds = '/work/shared/seeds';
-
-/** The seed document a row cites, by its id (`003` -> 003_*.txt), so expectations come from it. */
-async function seedText(document: string): Promise<string> {
-  const { readdir } = await import('node:fs/promises');
-  const file = (await readdir(seeds)).find((f) => f.startsWith(`${document}_`));
-  return file ? readFile(join(seeds, file), 'utf8') : '';
+/** The 003 row transcribed in test/profiles (from the seed document), not read back from the profile. */
+function transcribed(pattern: string): { entry: string; ports: readonly number[] } {
+  const row = resourceBridgeRows.find((r) => r.names.includes(pattern));
+  if (!row) throw new Error(`no transcribed 003 row names ${pattern}`);
+  return row;
 }
 
 describe('closest document row of a refused name (shipped profiles)', () => {
@@ -20,21 +17,22 @@ describe('closest document row of a refused name (shipped profiles)', () => {
     catalog = await loadDocumentCatalog([shippedPolicies]);
   });
 
-  it("names 003's *.pypi.org row beside a denied pypi.org: the apex a wildcard leaves out", async () => {
+  it("names 003's *.pypi.org row beside a denied pypi.org: the apex a wildcard leaves out", () => {
     const row = findNearestRow(catalog, 'pypi.org', 443);
     expect(row).toMatchObject({ relation: 'apex', document: '003', hosts: ['*.pypi.org'] });
     expect(row?.note).toBe('*.pypi.org covers names under pypi.org, not pypi.org itself');
-    // The row it cites is in the document: the table line "Python package | 443 | *.pypi.org".
-    const text = await seedText('003');
-    expect(text).toContain(row?.entry ?? 'no entry');
+    // The row it cites is the document's table line "Python package | 443 | *.pypi.org".
+    const doc = transcribed('*.pypi.org');
+    expect(doc.entry.endsWith(row?.entry ?? 'no entry')).toBe(true);
+    expect(row?.ports).toEqual(doc.ports.map(String));
     expect(row?.title).toBe('Azure Arc network requirements');
   });
 
-  it('says when a documented name was refused on a port its row does not list', async () => {
+  it('says when a documented name was refused on a port its row does not list', () => {
     const row = findNearestRow(catalog, 'files.pythonhosted.org', 8443);
     expect(row).toMatchObject({ relation: 'matches', hosts: ['*.pythonhosted.org'] });
     expect(row?.note).toMatch(/not on 8443$/);
-    expect(await seedText(row?.document ?? '')).toContain('pythonhosted.org');
+    expect(transcribed('*.pythonhosted.org').ports).toEqual([443]);
   });
 
   it('finds a sibling under the deepest shared parent, and nothing for an unrelated domain', () => {
