@@ -41,7 +41,7 @@ function whatIfSection(w: WhatIf): Section {
         'client group',
         'destination',
         'connections',
-        'clients',
+        'top clients',
         'reason',
         'closest document row',
         'why',
