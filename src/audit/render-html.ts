@@ -4,8 +4,6 @@ import { escapeHtml } from './escape-html.js';
 import { renderBarChart } from './render-bar-chart.js';
 import type { Block, Cell, Inline } from './report-section.js';
 
-export { CHART_TOP } from './build-traffic-sections.js';
-
 const STYLE = `
 body { font-family: system-ui, sans-serif; margin: 24px; color: #1f2328; background: #fff; }
 h1 { font-size: 22px; margin: 0 0 8px; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid #d0d7de; }

@@ -2,6 +2,7 @@ import { parse as parseDomain } from 'tldts';
 import { Document } from 'yaml';
 import { normalizeHost } from '../policy/normalize-host.js';
 import type { DocumentRow, Finding, SuggestedRule } from './audit-report.js';
+import { citeDocumentRow } from './cite-document-row.js';
 import { isDocumentedParent, screenSuggestionTarget } from './screen-suggestion-target.js';
 import { compareText } from './traffic-aggregate.js';
 
@@ -133,24 +134,6 @@ export interface SuggestOptions {
   readonly nearest?: (host: string, port: number) => DocumentRow | null;
 }
 
-/** The provenance of a rule for one name: the document row it completes, or the audit itself. */
-function provenanceFor(
-  members: readonly string[],
-  ports: readonly number[],
-  opts: SuggestOptions,
-): SuggestedRule['provenance'] | null {
-  const [only] = members;
-  if (members.length !== 1 || only === undefined || ports.length !== 1 || !opts.nearest) return null;
-  const row = opts.nearest(only, ports[0] ?? 0);
-  if (!row || row.relation === 'sibling') return null;
-  return {
-    document: row.document,
-    ...(row.section === null ? {} : { section: row.section }),
-    ...(row.entry === null ? {} : { entry: row.entry }),
-    note: `audit: ${row.note} (${row.profile}/${row.rule})`,
-  };
-}
-
 /**
  * Rules (in the profile format) that would allow every fixable refused destination, and findings for
  * those no rule is suggested for (see screenSuggestionTarget).
@@ -214,7 +197,7 @@ export function suggestRules(
       ports,
       ...(paths.length > 0 ? { paths } : {}),
       purpose: `Refused in the audited traffic: ${plural(connections, 'connection')} to ${listNames(g.members)}`,
-      provenance: provenanceFor(g.members, ports, opts) ?? {
+      provenance: citeDocumentRow(g.members, ports, opts.nearest) ?? {
         document: 'audit',
         section: opts.source,
         entry: g.members.join(' '),
