@@ -8,13 +8,80 @@ export interface AuditReport {
   readonly inputs: readonly InputSummary[];
   readonly malformed: { readonly count: number; readonly examples: readonly MalformedLine[] };
   readonly totals: Totals;
+  readonly window: ObservationWindow;
   readonly groups: readonly GroupReport[];
   /** Recorded deny and report decisions, most connections first. */
   readonly denied: readonly DeniedRow[];
   /** Present when profiles were given: the recorded traffic decided again by them. */
   readonly whatIf: WhatIf | null;
   readonly coverage: readonly ProfileCoverage[];
+  /** Present when profiles were given: what the traffic shows the profiles allow beyond its needs. */
+  readonly tighten: Tighten | null;
   readonly suggestion: Suggestion;
+}
+
+/** The span of time the decision and close lines cover. */
+export interface ObservationWindow {
+  /** ISO 8601 of the earliest and latest line; null when no decision or close line was read. */
+  readonly first: string | null;
+  readonly last: string | null;
+  /** (last - first) in hours, two decimals. */
+  readonly hours: number;
+  /** Lines read over all inputs (every line, not only decisions). */
+  readonly lines: number;
+}
+
+export interface ClientCount {
+  /** Client IP, or `ip (user)` when the line names a proxy user. */
+  readonly client: string;
+  readonly connections: number;
+}
+
+/** Who talks to a destination: distinct clients and the busiest few. */
+export interface ClientSummary {
+  /** Distinct clients; a lower bound when more than the audit keeps per destination (1000). */
+  readonly clients: number;
+  readonly topClients: readonly ClientCount[];
+}
+
+/** A rule of a profile in the policies directories that a refused destination is closest to. */
+export interface DocumentRow {
+  readonly profile: string;
+  readonly rule: string;
+  /** Host patterns as written in the profile (parameters unexpanded). */
+  readonly hosts: readonly string[];
+  readonly ports: readonly string[];
+  /**
+   * `matches`: a pattern of the row covers the name (the row is in a profile not in force, or its port
+   * differs); `apex`: the name is the parent a `*.` pattern leaves out; `sibling`: they share a parent
+   * below the registrable domain, or the registrable domain itself.
+   */
+  readonly relation: 'matches' | 'apex' | 'sibling';
+  readonly note: string;
+  readonly document: string;
+  readonly title: string | null;
+  readonly section: string | null;
+  readonly entry: string | null;
+}
+
+export interface Tighten {
+  readonly unused: readonly (RuleRef & { readonly profile: string })[];
+  /** Wildcard rules with the names the traffic used under them: candidates for an exact list. */
+  readonly wildcards: readonly {
+    readonly profile: string;
+    readonly id: string;
+    readonly patterns: readonly string[];
+    readonly names: readonly string[];
+    readonly connections: number;
+  }[];
+}
+
+/** A refused destination the suggestion leaves out on purpose, and why. */
+export interface Finding {
+  readonly host: string;
+  readonly port: number;
+  readonly connections: number;
+  readonly why: string;
 }
 
 export interface InputSummary {
@@ -52,7 +119,7 @@ export interface GroupReport {
   readonly destinations: readonly DestinationRow[];
 }
 
-export interface DestinationRow {
+export interface DestinationRow extends ClientSummary {
   readonly host: string;
   readonly port: number;
   readonly connections: number;
@@ -70,7 +137,7 @@ export interface DestinationRow {
   readonly reason: string | null;
 }
 
-export interface DeniedRow {
+export interface DeniedRow extends ClientSummary {
   readonly group: string | null;
   readonly host: string;
   readonly port: number;
@@ -79,6 +146,9 @@ export interface DeniedRow {
   readonly connections: number;
   readonly reason: string | null;
   readonly lastSeen: string;
+  readonly nearest: DocumentRow | null;
+  /** For refusals made before any profile (no_sni, not_tls, private_address, ...): how to allow it. */
+  readonly advice: string | null;
 }
 
 export type ChangeKind = 'newly_denied' | 'newly_allowed' | 'rule_changed';
@@ -105,12 +175,13 @@ export interface ChangeRow {
   readonly after: string;
 }
 
-export interface WhatIfDenied {
+export interface WhatIfDenied extends ClientSummary {
   readonly group: string | null;
   readonly host: string;
   readonly port: number;
   readonly connections: number;
   readonly reason: string;
+  readonly nearest: DocumentRow | null;
 }
 
 export interface RuleRef {
@@ -123,6 +194,9 @@ export interface RuleRef {
 export interface RuleUse extends RuleRef {
   readonly connections: number;
   readonly destinations: number;
+  /** The hosts (names or addresses) it allowed, and on which ports. */
+  readonly names: readonly string[];
+  readonly usedPorts: readonly number[];
 }
 
 export interface ProfileCoverage {
@@ -140,7 +214,12 @@ export interface SuggestedRule {
   readonly ports: readonly number[];
   readonly paths?: readonly string[];
   readonly purpose: string;
-  readonly provenance: { readonly document: string; readonly section: string; readonly entry: string };
+  readonly provenance: {
+    readonly document: string;
+    readonly section?: string;
+    readonly entry?: string;
+    readonly note?: string;
+  };
 }
 
 export interface Suggestion {
@@ -149,6 +228,8 @@ export interface Suggestion {
   readonly name: string;
   readonly wildcardMin: number;
   readonly rules: readonly SuggestedRule[];
+  /** Refused destinations no rule is suggested for (private, metadata, one-off names), and why. */
+  readonly findings: readonly Finding[];
   /** The suggested profile in the policy format; null when nothing needs adding. */
   readonly yaml: string | null;
 }

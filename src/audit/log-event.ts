@@ -7,6 +7,10 @@ export interface DecisionEvent {
   readonly time: number;
   readonly conn: string;
   readonly group: string | null;
+  /** Client IP as logged; null in logs written before the field existed. */
+  readonly client: string | null;
+  /** Proxy Basic-auth user, when a writer logs one. */
+  readonly user: string | null;
   readonly host: string;
   readonly port: number;
   readonly path: string | null;
@@ -89,6 +93,8 @@ function parseDecision(o: Record<string, unknown>): DecisionEvent {
     time: requireNumber(o, 'time', Number.MAX_SAFE_INTEGER),
     conn: requireConn(o),
     group: optionalString(o, 'group'),
+    client: optionalString(o, 'client'),
+    user: optionalString(o, 'user'),
     host: requireString(o, 'host').toLowerCase(),
     port: requireNumber(o, 'port', 65535),
     path: optionalString(o, 'path'),

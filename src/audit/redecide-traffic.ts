@@ -1,6 +1,15 @@
 import type { Decision } from '../policy/decision.js';
-import type { ChangeRow, ProfileCoverage, RuleRef, RuleUse, WhatIf, WhatIfDenied } from './audit-report.js';
-import { compareDestinations } from './traffic-aggregate.js';
+import type {
+  ChangeRow,
+  ClientSummary,
+  DocumentRow,
+  ProfileCoverage,
+  RuleRef,
+  RuleUse,
+  WhatIf,
+  WhatIfDenied,
+} from './audit-report.js';
+import { compareDestinations, compareText } from './traffic-aggregate.js';
 import type { DestinationStats } from './traffic-aggregate.js';
 
 /** The part of a loaded policy the audit needs: its resolved rules and a way to decide. */
@@ -13,6 +22,9 @@ export interface PolicyView {
     readonly hosts: readonly string[];
     readonly cidrs: readonly string[];
     readonly ports: readonly string[];
+    readonly paths?: readonly string[];
+    readonly purpose: string;
+    readonly provenance: { readonly document: string; readonly section?: string; readonly entry?: string };
   }[];
   readonly inactive: readonly { readonly profile: string; readonly id: string; readonly why: string }[];
   decide(target: { host: string; port: number; path?: string }): Decision;
@@ -108,10 +120,14 @@ function toRef(r: PolicyView['rules'][number]): RuleRef {
 }
 
 /** Coverage per profile, in the order the policy lists its rules (an included profile before its includer). */
-function coverageOf(
-  policy: PolicyView,
-  uses: ReadonlyMap<string, { connections: number; destinations: number }>,
-): ProfileCoverage[] {
+interface Use {
+  connections: number;
+  destinations: number;
+  readonly names: Set<string>;
+  readonly ports: Set<number>;
+}
+
+function coverageOf(policy: PolicyView, uses: ReadonlyMap<string, Use>): ProfileCoverage[] {
   const byProfile = new Map<
     string,
     { used: RuleUse[]; unused: RuleRef[]; inactive: { id: string; why: string }[] }
@@ -129,8 +145,15 @@ function coverageOf(
   for (const r of policy.rules) {
     const entry = entryOf(r.profile);
     const use = uses.get(`${r.profile}/${r.id}`);
-    if (use) entry.used.push({ ...toRef(r), ...use });
-    else entry.unused.push(toRef(r));
+    if (use) {
+      entry.used.push({
+        ...toRef(r),
+        connections: use.connections,
+        destinations: use.destinations,
+        names: [...use.names].sort(compareText),
+        usedPorts: [...use.ports].sort((a, b) => a - b),
+      });
+    } else entry.unused.push(toRef(r));
   }
   for (const r of policy.inactive) entryOf(r.profile).inactive.push({ id: r.id, why: r.why });
   return [...byProfile].map(([profile, e]) => ({ profile, ...e }));
@@ -143,8 +166,9 @@ function coverageOf(
 export function redecideTraffic(
   destinations: readonly DestinationStats[],
   policy: PolicyView,
+  enrich: (d: DestinationStats) => ClientSummary & { readonly nearest: DocumentRow | null },
 ): { whatIf: WhatIf; coverage: ProfileCoverage[]; refused: RefusedDestination[] } {
-  const uses = new Map<string, { connections: number; destinations: number }>();
+  const uses = new Map<string, Use>();
   const changes: ChangeRow[] = [];
   const denied: WhatIfDenied[] = [];
   const refused: RefusedDestination[] = [];
@@ -156,8 +180,10 @@ export function redecideTraffic(
     }
     const seen = new Set<string>();
     const outcome = decideDestination(d, policy, (key, connections) => {
-      const use = uses.get(key) ?? { connections: 0, destinations: 0 };
+      const use = uses.get(key) ?? { connections: 0, destinations: 0, names: new Set(), ports: new Set() };
       use.connections += connections;
+      use.names.add(d.host);
+      use.ports.add(d.port);
       if (!seen.has(key)) use.destinations += 1;
       seen.add(key);
       uses.set(key, use);
@@ -171,6 +197,7 @@ export function redecideTraffic(
         port: d.port,
         connections: d.connections,
         reason: outcome.denyReason,
+        ...enrich(d),
       });
       refused.push({ stats: d, reason: outcome.denyReason });
     }

@@ -36,3 +36,16 @@ export function renderBarChart(bars: readonly Bar[], title: string): string {
     `<title>${escapeHtml(title)}</title>${rows.join('')}</svg>`
   );
 }
+
+/** Width in characters of the longest bar in the text chart. */
+const TEXT_BAR_MAX = 40;
+
+/** The same chart for a terminal or a Markdown code block: `label  ##### 3`. */
+export function renderTextBars(bars: readonly Bar[]): string[] {
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const width = Math.max(0, ...bars.map((b) => b.label.length));
+  return bars.map(
+    (b) =>
+      `${b.label.padEnd(width)}  ${'#'.repeat(Math.max(1, Math.round((TEXT_BAR_MAX * b.value) / max)))} ${b.value}`,
+  );
+}

@@ -1,4 +1,4 @@
-import type { DestinationRow } from './audit-report.js';
+import type { ClientSummary, DestinationRow, DocumentRow } from './audit-report.js';
 
 /** How report values read to a person; every human-facing format uses these so they agree. */
 
@@ -44,4 +44,28 @@ export function decisionText(d: DestinationRow): string {
 export function parametersText(parameters: Readonly<Record<string, string>>): string {
   const list = Object.entries(parameters).map(([k, v]) => `${k}=${v}`);
   return list.length > 0 ? list.join(', ') : 'no parameters';
+}
+
+/** `10.1.0.11 (3), 10.1.0.12 (1)`, and how many more distinct clients there were. */
+export function clientsText(c: ClientSummary): string {
+  const top = c.topClients.map((t) => `${t.client} (${t.connections})`).join(', ');
+  const more = c.clients - c.topClients.length;
+  return (top || '-') + (more > 0 ? ` +${more} more` : '');
+}
+
+/** `003 Azure Arc network requirements / section: entry`: the document row, as a person looks it up. */
+export function documentRowText(row: DocumentRow): string {
+  const doc = row.title === null ? row.document : `${row.document} ${row.title}`;
+  const where = [row.section, row.entry].filter((p): p is string => p !== null).join(': ');
+  return where ? `${doc} / ${where}` : doc;
+}
+
+export function windowText(w: {
+  first: string | null;
+  last: string | null;
+  hours: number;
+  lines: number;
+}): string {
+  if (w.first === null || w.last === null) return `No decision or close line in ${w.lines} line(s) read.`;
+  return `Observed ${formatTime(w.first)} to ${formatTime(w.last)} (${w.hours} hour(s)); ${w.lines} line(s) read.`;
 }

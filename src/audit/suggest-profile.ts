@@ -1,7 +1,9 @@
 import { parse as parseDomain } from 'tldts';
 import { Document } from 'yaml';
 import { normalizeHost } from '../policy/normalize-host.js';
-import type { SuggestedRule } from './audit-report.js';
+import type { DocumentRow, Finding, SuggestedRule } from './audit-report.js';
+import { citeDocumentRow } from './cite-document-row.js';
+import { isDocumentedParent, screenSuggestionTarget } from './screen-suggestion-target.js';
 import { compareText } from './traffic-aggregate.js';
 
 /** A refused destination the suggestion should cover. */
@@ -78,11 +80,15 @@ interface NameGroup {
  * (deepest parent first, never over a public suffix); the rest stay exact, one rule per registrable
  * domain and port set. A parent that was itself refused turns the wildcard into `.parent`.
  */
-function groupNames(names: Map<string, NameUse>, wildcardMin: number): NameGroup[] {
+function groupNames(
+  names: Map<string, NameUse>,
+  wildcardMin: number,
+  documentedDomains: ReadonlySet<string>,
+): NameGroup[] {
   const under = new Map<string, string[]>();
   for (const name of names.keys()) {
     for (const p of parentsOf(name)) {
-      if (isPublicSuffix(p)) continue;
+      if (isPublicSuffix(p) || !isDocumentedParent(p, documentedDomains)) continue;
       const list = under.get(p) ?? [];
       list.push(name);
       under.set(p, list);
@@ -119,17 +125,51 @@ function groupNames(names: Map<string, NameUse>, wildcardMin: number): NameGroup
   return groups;
 }
 
-/** Rules (in the profile format) that would allow every fixable refused destination. */
+export interface SuggestOptions {
+  readonly wildcardMin: number;
+  readonly source: string;
+  /** Registrable domains the document rows name; wildcards and one-off names need one of these. */
+  readonly documentedDomains: ReadonlySet<string>;
+  /** The document row a refused name is nearest to, so a rule can cite it. */
+  readonly nearest?: (host: string, port: number) => DocumentRow | null;
+}
+
+/**
+ * Rules (in the profile format) that would allow every fixable refused destination, and findings for
+ * those no rule is suggested for (see screenSuggestionTarget).
+ */
 export function suggestRules(
   denied: readonly DeniedDestination[],
-  opts: { wildcardMin: number; source: string },
-): SuggestedRule[] {
+  opts: SuggestOptions,
+): { rules: SuggestedRule[]; findings: Finding[] } {
   const names = new Map<string, NameUse>();
   const ips = new Map<string, NameUse>();
+  const findings = new Map<string, Finding>();
+  const connectionsTo = new Map<string, number>();
+  for (const d of denied) {
+    if (!FIXABLE.has(d.reason)) continue;
+    const n = normalizeHost(d.host);
+    if (n) connectionsTo.set(n.host, (connectionsTo.get(n.host) ?? 0) + d.connections);
+  }
   for (const d of denied) {
     if (!FIXABLE.has(d.reason)) continue;
     const n = normalizeHost(d.host);
     if (!n) continue;
+    const why = screenSuggestionTarget(
+      { kind: n.kind, host: n.host, connections: connectionsTo.get(n.host) ?? 0 },
+      opts.documentedDomains,
+    );
+    if (why !== null) {
+      const key = `${n.host} ${d.port}`;
+      const f = findings.get(key);
+      findings.set(key, {
+        host: n.host,
+        port: d.port,
+        connections: (f?.connections ?? 0) + d.connections,
+        why,
+      });
+      continue;
+    }
     const into = n.kind === 'name' ? names : ips;
     const key = n.kind === 'name' ? n.host : `${n.host}/${n.kind === 'ipv4' ? 32 : 128}`;
     const use = into.get(key) ?? { ports: new Set(), connections: 0, paths: new Set() };
@@ -146,7 +186,7 @@ export function suggestRules(
     return id;
   };
   const rules: SuggestedRule[] = [];
-  for (const g of groupNames(names, opts.wildcardMin)) {
+  for (const g of groupNames(names, opts.wildcardMin, opts.documentedDomains)) {
     const uses = g.members.map((m) => names.get(m)).filter((u): u is NameUse => u !== undefined);
     const ports = sortedPorts(new Set(uses.flatMap((u) => [...u.ports])));
     const paths = [...new Set(uses.flatMap((u) => [...u.paths]))].sort(compareText);
@@ -157,7 +197,11 @@ export function suggestRules(
       ports,
       ...(paths.length > 0 ? { paths } : {}),
       purpose: `Refused in the audited traffic: ${plural(connections, 'connection')} to ${listNames(g.members)}`,
-      provenance: { document: 'audit', section: opts.source, entry: g.members.join(' ') },
+      provenance: citeDocumentRow(g.members, ports, opts.nearest) ?? {
+        document: 'audit',
+        section: opts.source,
+        entry: g.members.join(' '),
+      },
     });
   }
   for (const [cidr, use] of [...ips].sort(([a], [b]) => compareText(a, b))) {
@@ -169,7 +213,10 @@ export function suggestRules(
       provenance: { document: 'audit', section: opts.source, entry: cidr },
     });
   }
-  return rules;
+  const sortedFindings = [...findings.values()].sort(
+    (a, b) => compareText(a.host, b.host) || a.port - b.port,
+  );
+  return { rules, findings: sortedFindings };
 }
 
 /** The suggested rules as a complete profile file, loadable by the policy loader. */
@@ -183,7 +230,8 @@ export function renderProfileYaml(name: string, rules: readonly SuggestedRule[],
     { aliasDuplicateObjects: false },
   );
   doc.commentBefore =
-    ' Suggested by egressgate audit. Every rule below was inferred from refused traffic, not from a\n' +
-    ' vendor document: confirm each destination is needed before adding it to a profile.';
+    ' Suggested by egressgate audit from refused traffic. A rule whose provenance cites a document row\n' +
+    ' completes that row (its note says how); the others cite `audit` only. Confirm each destination is\n' +
+    ' needed before adding it to a profile.';
   return doc.toString({ lineWidth: 0 });
 }

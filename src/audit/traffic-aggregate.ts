@@ -6,6 +6,9 @@ export const MAX_PATHS_PER_DESTINATION = 20;
 /** Connections awaiting their close line; beyond this the oldest are forgotten (see addClose). */
 export const MAX_OPEN_CONNECTIONS = 100_000;
 
+/** Distinct clients kept per destination; more are counted in clientsDropped, not kept. */
+export const MAX_CLIENTS_PER_DESTINATION = 1000;
+
 /** What the log says about one (client group, host, port). */
 export interface DestinationStats {
   readonly group: string | null;
@@ -24,6 +27,9 @@ export interface DestinationStats {
   /** Connections per plain-HTTP path (decide can hinge on the path). */
   readonly paths: Map<string, number>;
   pathsDropped: number;
+  /** Connections per client (`ip`, or `ip (user)` when the line names a proxy user). */
+  readonly clients: Map<string, number>;
+  clientsDropped: number;
 }
 
 function keyOf(group: string | null, host: string, port: number): string {
@@ -41,6 +47,14 @@ export class TrafficAggregate {
   private readonly open = new Map<string, DestinationStats>();
   /** Close lines with no decision line before them (log cut mid-connection, or a restarted proxy). */
   unpairedCloses = 0;
+  /** Earliest and latest `time` of any decision or close line: the observation window. */
+  firstTime: number | null = null;
+  lastTime: number | null = null;
+
+  private observe(time: number): void {
+    this.firstTime = this.firstTime === null ? time : Math.min(this.firstTime, time);
+    this.lastTime = this.lastTime === null ? time : Math.max(this.lastTime, time);
+  }
 
   private destinationFor(group: string | null, host: string, port: number, time: number): DestinationStats {
     const key = keyOf(group, host, port);
@@ -61,6 +75,8 @@ export class TrafficAggregate {
         reason: null,
         paths: new Map(),
         pathsDropped: 0,
+        clients: new Map(),
+        clientsDropped: 0,
       };
       this.destinations.set(key, d);
     }
@@ -70,7 +86,9 @@ export class TrafficAggregate {
   }
 
   addDecision(e: DecisionEvent): void {
+    this.observe(e.time);
     const d = this.destinationFor(e.group, e.host, e.port, e.time);
+    if (e.client !== null) this.countClient(d, e.user === null ? e.client : `${e.client} (${e.user})`);
     d.connections += 1;
     d.decisions[e.decision] += 1;
     if (e.decision === 'allow') {
@@ -91,6 +109,7 @@ export class TrafficAggregate {
   }
 
   addClose(e: CloseEvent): void {
+    this.observe(e.time);
     const d = this.open.get(e.conn);
     // A reused id (proxy restarted between two files) must not move bytes to another destination.
     if (d && d.host === e.host && d.port === e.port && d.group === e.group) {
@@ -115,6 +134,13 @@ export class TrafficAggregate {
     }
     orphan.bytesOut += e.bytesOut;
     orphan.bytesIn += e.bytesIn;
+  }
+
+  private countClient(d: DestinationStats, client: string): void {
+    const n = d.clients.get(client);
+    if (n !== undefined) d.clients.set(client, n + 1);
+    else if (d.clients.size < MAX_CLIENTS_PER_DESTINATION) d.clients.set(client, 1);
+    else d.clientsDropped += 1;
   }
 
   private countPath(d: DestinationStats, path: string): void {

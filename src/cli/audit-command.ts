@@ -1,11 +1,16 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { buildAuditReport } from '../audit/build-audit-report.js';
 import { createPolicyView } from '../audit/create-policy-view.js';
+import { loadDocumentCatalog } from '../audit/document-catalog.js';
+import { emitProfile } from '../audit/emit-profile.js';
 import { readAuditInputs } from '../audit/read-audit-inputs.js';
 import type { PolicyView } from '../audit/redecide-traffic.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../audit/render-report.js';
 import { loadPolicy } from '../policy/load-policy.js';
+import { parseProfileText } from '../policy/load-profile-file.js';
+import { resolveProfiles } from '../policy/resolve-profiles.js';
 import { collectKeyValue, collectList } from './collect.js';
 import { defaultPoliciesDir } from './default-policies-dir.js';
 import { reportCliError } from './report-cli-error.js';
@@ -19,6 +24,8 @@ interface AuditOptions {
   wildcardMin: number;
   group: string[];
   suggestName: string;
+  emitProfile?: string;
+  accept: string[];
 }
 
 function parseWildcardMin(value: string): number {
@@ -37,8 +44,9 @@ function parseProfileName(value: string): string {
 export function createAuditCommand(): Command {
   return new Command('audit')
     .description(
-      'Report on recorded traffic from decision logs: destinations per client group, denials, profile coverage, ' +
-        'what-if against profiles, and a suggested profile; exit 0 ok, 2 error',
+      'Report on recorded traffic from decision logs: observation window, destinations per client group and client, ' +
+        'denials with the closest document row, what-if, coverage and tighten against profiles, a suggested profile, ' +
+        'and (--emit-profile) the allowlist of what was used; exit 0 ok, 2 error',
     )
     .argument('<logfiles...>', "decision logs (pino JSON lines, plain or gzip); '-' reads stdin")
     .option(
@@ -64,6 +72,16 @@ export function createAuditCommand(): Command {
       [],
     )
     .option('--suggest-name <name>', 'name of the suggested profile', parseProfileName, 'audit-suggested')
+    .option(
+      '--emit-profile <file>',
+      'write NAME.yaml: the used part of the --profile rules, narrowed to the names and ports seen, plus accepted suggestions',
+    )
+    .option(
+      '--accept <id>',
+      "add this suggested rule to the --emit-profile output (repeatable; 'all' for every one)",
+      collectList,
+      [],
+    )
     .action(async (files: string[], opts: AuditOptions) => {
       process.exitCode = await runAudit(files, opts);
     });
@@ -72,6 +90,24 @@ export function createAuditCommand(): Command {
 async function runAudit(files: readonly string[], opts: AuditOptions): Promise<number> {
   if (files.filter((f) => f === '-').length > 1)
     return reportCliError(new Error("'-' (stdin) can be given once"));
+  const emitName = opts.emitProfile === undefined ? null : basename(opts.emitProfile).replace(/\.yaml$/, '');
+  if (opts.emitProfile !== undefined) {
+    if (opts.profile.length === 0)
+      return reportCliError(
+        new Error('--emit-profile needs --profile: it narrows the rules of those profiles'),
+      );
+    if (emitName === null || !/^[a-z0-9][a-z0-9-]*$/.test(emitName) || !opts.emitProfile.endsWith('.yaml'))
+      return reportCliError(
+        new Error(
+          `--emit-profile ${opts.emitProfile}: name it NAME.yaml (lower case, digits, -), the only name the loader reads`,
+        ),
+      );
+  } else if (opts.accept.length > 0) {
+    return reportCliError(new Error('--accept needs --emit-profile: it picks suggestions for that file'));
+  }
+  // The catalog of document rows: the shipped profiles and those given (a later one replaces the same name).
+  const dirs = [...new Set([defaultPoliciesDir(), ...[opts.policies].flat()])];
+  const catalog = await loadDocumentCatalog(dirs);
   let policy: PolicyView | null = null;
   if (opts.profile.length > 0) {
     try {
@@ -90,7 +126,19 @@ async function runAudit(files: readonly string[], opts: AuditOptions): Promise<n
     policy,
     wildcardMin: opts.wildcardMin,
     suggestName: opts.suggestName,
+    catalog,
   });
+  if (opts.emitProfile !== undefined && emitName !== null && policy !== null) {
+    try {
+      const yaml = emitProfile(report, policy, catalog, { name: emitName, accept: opts.accept });
+      // What is written always loads: checked with the loader's own parser and resolver first.
+      const parsed = parseProfileText(yaml, opts.emitProfile);
+      await resolveProfiles([emitName], {}, () => Promise.resolve(parsed));
+      await writeFile(opts.emitProfile, yaml);
+    } catch (err) {
+      return reportCliError(err);
+    }
+  }
   const text = renderReport(report, opts.format);
   try {
     if (opts.out === undefined) process.stdout.write(text);

@@ -38,7 +38,9 @@ describe('egressgate audit (CLI)', () => {
     expect(r.stdout).toBe('');
     const text = await readFile(out, 'utf8');
     expect(text).toContain('1 connection(s) to 1 destination(s) from 1 client group(s)');
-    expect(text).toMatch(/www\.example\.org:443 +1 +0 B +0 B .* deny +client_not_allowed/);
+    expect(text).toMatch(
+      /www\.example\.org:443 +1 +1 +192\.168\.7\.20 \(1\) +0 B +0 B .* deny +client_not_allowed/,
+    );
     expect(text).not.toContain('arc-nodes  ');
   });
 

@@ -38,6 +38,27 @@ function screenshot(url: string, png: string, profileDir: string): Promise<void>
   });
 }
 
+function dumpDom(url: string, profileDir: string): Promise<string> {
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    `--user-data-dir=${profileDir}`,
+    '--dump-dom',
+    url,
+  ];
+  return new Promise((resolve, reject) => {
+    execFile(
+      CHROMIUM ?? 'chromium',
+      args,
+      { timeout: 60_000, killSignal: 'SIGKILL', maxBuffer: 16 << 20 },
+      (err, out, stderr) =>
+        err ? reject(new Error(`chromium failed: ${err.message}\n${stderr}`)) : resolve(out),
+    );
+  });
+}
+
 interface Bar {
   y: number;
   x: number;
@@ -106,4 +127,35 @@ describe.skipIf(!CHROMIUM)('HTML report in headless Chromium', () => {
     expect(new Set(bars.map((b) => b.x)).size).toBe(1);
     for (let i = 1; i < bars.length; i++) expect(bars[i]?.width).toBeLessThanOrEqual(bars[i - 1]?.width ?? 0);
   }, 90_000); // chromium start-up on a loaded 2-core CI machine can take a while
+
+  it('parses into the same sections as the markdown report, with the window, clients and tighten rows', async () => {
+    const report = await auditSession({ whatIf: true });
+    const page = join(tmp, 'sections.html');
+    await writeFile(page, renderReport(report, 'html'));
+    const dom = await dumpDom(pathToFileURL(page).href, join(tmp, 'profile-dom'));
+    const text = (html: string): string =>
+      html
+        .replace(/<[^>]+>/g, '')
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>');
+    const headings = [...dom.matchAll(/<h([123])>(.*?)<\/h\1>/g)].map((m) => `${m[1]} ${text(m[2] ?? '')}`);
+    let fenced = false;
+    const markdown = renderReport(report, 'markdown')
+      .split('\n')
+      .filter((l) => {
+        if (l.startsWith('```')) fenced = !fenced;
+        return !fenced && /^#{1,3} /.test(l);
+      })
+      .map((l) => `${l.indexOf(' ')} ${l.slice(l.indexOf(' ') + 1).replace(/`/g, '')}`);
+    expect(headings).toEqual(markdown);
+    expect(headings).toContain('2 Tighten');
+    expect(text(dom)).toContain(
+      'Observed 2026-11-16 09:00:01Z to 2026-11-16 09:00:28Z (0.01 hour(s)); 46 line(s) read.',
+    );
+    // The wildcard row names the one concrete name used under *.servicebus.windows.net.
+    expect(dom).toMatch(
+      /<code>arc-agents-v2\/cluster-connect-relay<\/code>.*?<code>westeurope\.servicebus\.windows\.net<\/code>/,
+    );
+  }, 90_000);
 });

@@ -43,7 +43,12 @@ describe('report formats with hostile log content', () => {
     const file = join(tmp, 'evil.log');
     await writeFile(file, `${lines.join('\n')}\n<script>alert(2)</script>\n\u0007bell\u001b[2J\n`);
     const inputs = await readAuditInputs({ files: [file], stdin: Readable.from([]) });
-    report = buildAuditReport(inputs, { policy: null, wildcardMin: 3, suggestName: 'audit-suggested' });
+    report = buildAuditReport(inputs, {
+      policy: null,
+      wildcardMin: 3,
+      suggestName: 'audit-suggested',
+      catalog: { rows: [], domains: new Set(['example.com']), sources: new Map() },
+    });
   });
   afterAll(async () => {
     await rm(tmp, { recursive: true, force: true });

@@ -13,6 +13,8 @@ function decision(
     time,
     conn,
     group: 'g',
+    client: '10.0.0.1',
+    user: null,
     host,
     port: 443,
     path: null,
