@@ -16,6 +16,7 @@ export interface ServeFlags {
   readonly connectTo?: readonly string[];
   readonly upstreamProxy?: string;
   readonly allowClient?: readonly string[];
+  readonly workers?: string;
 }
 
 function nonEmpty<T>(list: readonly T[] | undefined): readonly T[] | undefined {
@@ -33,6 +34,9 @@ export function mergeServeFlags(file: ServeConfig, flags: ServeFlags): ServeConf
   if (flags.latency !== undefined && !/^[0-9]{1,7}$/.test(flags.latency)) {
     throw new ConfigError(`--latency must be a whole number of milliseconds, not "${flags.latency}"`);
   }
+  if (flags.workers !== undefined && !/^([1-9][0-9]{0,2}|auto)$/.test(flags.workers)) {
+    throw new ConfigError(`--workers must be a number of processes (1-256) or auto, not "${flags.workers}"`);
+  }
   const overrides: Record<string, unknown> = {
     profiles: nonEmpty(flags.profile),
     policies: flags.policies,
@@ -46,6 +50,7 @@ export function mergeServeFlags(file: ServeConfig, flags: ServeFlags): ServeConf
     connectTo: nonEmpty(flags.connectTo),
     upstreamProxy: flags.upstreamProxy,
     allowClients: nonEmpty(flags.allowClient),
+    workers: flags.workers === undefined || flags.workers === 'auto' ? flags.workers : Number(flags.workers),
   };
   const merged: Record<string, unknown> = { ...file };
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
