@@ -6,8 +6,8 @@
  * Why native: Node 20's net has no reusePort option, and SO_REUSEPORT must be set before bind().
  * Each worker process opens its own socket on the same port and hands the fd to
  * server.listen({ fd }); the kernel then spreads new connections over the workers' accept queues.
- * The primary holds a bound socket that never listens: it keeps the port (port 0 resolved, and no
- * other user can take it while a worker restarts) without ever being offered a connection.
+ * The primary holds a bound socket that never listens: it resolves port 0 once for all workers and
+ * keeps the port bound while a worker restarts, without ever being offered a connection.
  *
  * Failures throw an Error whose code is the errno name (EADDRINUSE, EACCES, ...).
  */
@@ -91,7 +91,8 @@ static napi_value reuse_port_socket(napi_env env, napi_callback_info info) {
   if (fd < 0) return reuseport_throw(env, "socket()", errno);
   int on = 1, off = 0;
   const char *step = NULL;
-  /* SO_REUSEADDR as libuv sets it: a restarted worker must not wait out TIME_WAIT. */
+  /* SO_REUSEADDR as libuv sets it: a restart must not wait out the TIME_WAIT connections of the port
+   * (the proxy closes denied connections first, so they are on our side). */
   if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0) step = "setsockopt(SO_REUSEADDR)";
   else if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0) step = "setsockopt(SO_REUSEPORT)";
   /* "::" accepts IPv4 too, as Node's listen() does unless ipv6Only is asked for. */

@@ -15,8 +15,8 @@ export interface ReservedPorts {
 /**
  * The primary binds each proxy listener's address once with SO_REUSEPORT and never listens on it.
  * That resolves port 0 and `localhost` once for all workers, reports a taken port before any worker
- * starts, and keeps the port while a worker restarts. A bound socket that does not listen is never
- * offered a connection, so the kernel spreads connections over the workers' sockets only.
+ * starts, and keeps the port bound while a worker restarts. A bound socket that does not listen is
+ * never offered a connection, so the kernel spreads connections over the workers' sockets only.
  */
 export async function reserveListenPorts(
   settings: ServeSettings,
