@@ -54,11 +54,14 @@ export async function serveWithWorkers(options: ServeWithWorkersOptions): Promis
       `workers: ${settings.workers} needs the native addon (native/, built by npm install on Linux with a C compiler) to share the ports with SO_REUSEPORT; build it or set workers: 1`,
     );
   }
-  // One writer owns stdout: the primary's own lines and the workers' relayed lines share its buffer.
-  const sink: LineSink & pino.DestinationStream = options.pretty
+  // One writer owns stdout: the primary's own lines and the workers' relayed lines share its buffer
+  // (batched as createLogger batches stdout). A terminal gets human-readable lines, written at once.
+  const sink: LineSink = options.pretty
     ? process.stdout
     : pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 });
-  const logger = createLogger({ level: options.logLevel, destination: sink });
+  const logger = options.pretty
+    ? createLogger({ level: options.logLevel, pretty: true })
+    : createLogger({ level: options.logLevel, destination: sink });
   const registry = new Registry();
   const metrics = createMetrics(registry, { deniedTopN: settings.deniedTopN });
   const reserved = await reserveListenPorts(settings, open);
