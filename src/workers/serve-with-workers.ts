@@ -54,14 +54,13 @@ export async function serveWithWorkers(options: ServeWithWorkersOptions): Promis
       `workers: ${settings.workers} needs the native addon (native/, built by npm install on Linux with a C compiler) to share the ports with SO_REUSEPORT; build it or set workers: 1`,
     );
   }
-  // One writer owns stdout: the primary's own lines and the workers' relayed lines share its buffer
-  // (batched as createLogger batches stdout). A terminal gets human-readable lines, written at once.
-  const sink: LineSink = options.pretty
-    ? process.stdout
-    : pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 });
+  const sink = createStdoutSink(options.pretty);
   const logger = options.pretty
     ? createLogger({ level: options.logLevel, pretty: true })
-    : createLogger({ level: options.logLevel, destination: sink });
+    : createLogger({
+        level: options.logLevel,
+        destination: { write: (line) => sink.write(Buffer.from(line)) },
+      });
   const registry = new Registry();
   const metrics = createMetrics(registry, { deniedTopN: settings.deniedTopN });
   const reserved = await reserveListenPorts(settings, open);
@@ -191,6 +190,24 @@ export async function serveWithWorkers(options: ServeWithWorkersOptions): Promis
 
   await supervisor.stopped;
   return clean ? 0 : 1;
+}
+
+/**
+ * One writer owns stdout: the primary's own lines and the workers' relayed lines share its buffer
+ * (batched as createLogger batches stdout; bytes, so relayed lines are never decoded). A terminal
+ * gets them at once.
+ */
+function createStdoutSink(pretty: boolean): LineSink {
+  if (pretty) return process.stdout;
+  const boom = pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: 4096,
+    periodicFlush: 100,
+    contentMode: 'buffer',
+  });
+  // In buffer mode SonicBoom takes Buffers; its type declares strings only.
+  return { write: boom.write.bind(boom) as unknown as LineSink['write'] };
 }
 
 function toAddressInfo(address: { host: string; port: number }): AddressInfo {

@@ -4,7 +4,7 @@ import { relayLines } from '../../src/workers/relay-lines.js';
 
 function relayInto(sink: string[]): PassThrough {
   const source = new PassThrough();
-  relayLines(source, { write: (text) => sink.push(text) });
+  relayLines(source, { write: (chunk) => sink.push(chunk.toString()) });
   return source;
 }
 
