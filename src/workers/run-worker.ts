@@ -105,10 +105,17 @@ function exit(code: number): void {
   process.exit(code);
 }
 
+// A reload sent while this worker is still starting must apply after the start's own policy load,
+// or the older policy could land last; start and reload therefore run one after the other.
+let policyQueue: Promise<void> = Promise.resolve();
+
 process.on('message', (message: ToWorker) => {
-  handle(message).catch((err: unknown) => {
-    logger?.error({ event: 'worker_error', error: (err as Error).message }, 'worker command failed');
-  });
+  const run = (): Promise<void> =>
+    handle(message).catch((err: unknown) => {
+      logger?.error({ event: 'worker_error', error: (err as Error).message }, 'worker command failed');
+    });
+  if (message.type === 'start' || message.type === 'reload') policyQueue = policyQueue.then(run);
+  else void run();
 });
 
 // The primary is gone (killed): nobody can reload or drain this worker any more, so it drains itself.

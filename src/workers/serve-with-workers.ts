@@ -168,7 +168,17 @@ export async function serveWithWorkers(options: ServeWithWorkersOptions): Promis
   /** Every worker loads the new policy itself; the reload counts as failed if any worker refused it. */
   async function reloadWorkers(next: PolicySource): Promise<void> {
     const policy = { groups: next.groups, policiesDir: next.policiesDir };
-    const replies = await pool.request((id) => ({ type: 'reload', id, source: policy }), RELOAD_TIMEOUT_MS);
+    const send = (): ReturnType<typeof pool.request> =>
+      pool.request((id) => ({ type: 'reload', id, source: policy }), RELOAD_TIMEOUT_MS);
+    let spawns = pool.spawns();
+    let replies = await send();
+    // A worker restarted during the broadcast started with the old policy and missed it: once more
+    // (the others load the same files again, which changes nothing for them). Restarts are bounded
+    // by the restart budget, so this ends.
+    while (pool.spawns() !== spawns) {
+      spawns = pool.spawns();
+      replies = await send();
+    }
     const errors: WorkerError[] = [];
     let applied = 0;
     for (const r of replies) {

@@ -26,7 +26,12 @@ export interface WorkerPool {
   /** Every worker is up and listening. */
   allReady(): boolean;
   pids(): number[];
-  /** One request to every listening worker; null stands for a worker that exited or did not answer in time. */
+  /** Workers forked so far (restarts included): tells whether one started during a broadcast. */
+  spawns(): number;
+  /**
+   * One request to every running worker, including one still starting (it answers once started, so a
+   * reload reaches a restarted worker too); null stands for a worker that exited or did not answer in time.
+   */
   request(make: (id: number) => ToWorker, timeoutMs: number): Promise<(FromWorker | null)[]>;
   /**
    * Stops restarting and tells every worker to drain (or, with `cutShort`, to close at once); resolves
@@ -64,6 +69,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   let starting = true;
   let stopping = false;
   let nextId = 0;
+  let spawned = 0;
   const countReady = (): void => metrics.workers.set(slots.filter((s) => s.ready).length);
 
   /** Resolves when the worker listens; rejects when it fails to start or exits first. */
@@ -74,6 +80,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     });
     slot.child = child;
     slot.ready = false;
+    spawned += 1;
     if (child.stdout !== null) relayLines(child.stdout, options.sink);
     let onReady: () => void = () => undefined;
     let onFailed: (err: Error) => void = () => undefined;
@@ -151,11 +158,13 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
     pids: () => slots.flatMap((s) => (s.child?.pid === undefined ? [] : [s.child.pid])),
 
+    spawns: () => spawned,
+
     request(make, timeoutMs) {
       return Promise.all(
         slots.map((slot) => {
           const child = slot.child;
-          if (child === null || !slot.ready) return Promise.resolve(null);
+          if (child === null) return Promise.resolve(null);
           const id = ++nextId;
           return new Promise<FromWorker | null>((resolve) => {
             const timer = setTimeout(() => answer(null), timeoutMs);
