@@ -35,7 +35,7 @@ export function reusePortUnavailableReason(): string | null {
 export async function serveWorkers(
   policy: PolicyDir,
   upstreamPort: number,
-  options: { workers?: number; drainTimeoutMs?: number; name?: string } = {},
+  options: { workers?: number; drainTimeoutMs?: number; name?: string; transparentHttp?: boolean } = {},
 ): Promise<ServeProcess> {
   const file = join(policy.dir, `${options.name ?? 'workers'}.yaml`);
   await writeFile(
@@ -48,10 +48,18 @@ export async function serveWorkers(
       `connectTo: ['::127.0.0.1:${upstreamPort}']`,
       `drainTimeoutMs: ${options.drainTimeoutMs ?? 20_000}`,
       `workers: ${options.workers ?? 2}`,
+      ...(options.transparentHttp === true ? ["transparentHttp: ['127.0.0.1:0=80']"] : []),
       '',
     ].join('\n'),
   );
   return spawnServe(file);
+}
+
+/** The transparent listener's port, from the start-up line on stderr. */
+export function transparentPort(gate: ServeProcess): number {
+  const port = /transparent on [^\s,]+:(\d+)/.exec(gate.stderr())?.[1];
+  if (port === undefined) throw new Error(`no transparent listener in: ${gate.stderr()}`);
+  return Number(port);
 }
 
 /** The pids of the workers that are listening (from the primary's worker_ready lines). */

@@ -15,6 +15,7 @@ import {
   reusePortUnavailableReason,
   scrape,
   serveWorkers,
+  transparentPort,
   tunnelOnEachWorker,
   until,
 } from './workers-fixture.js';
@@ -64,7 +65,7 @@ const decisionsFor = (gate: ServeProcess, host: string): Record<string, unknown>
 
 describe.skipIf(unavailable !== null)('workers: 2 (real processes, SO_REUSEPORT)', () => {
   it('both workers accept, every log line arrives whole, and /metrics sums the decisions of both', async () => {
-    const gate = await start({ name: 'spread' });
+    const gate = await start({ name: 'spread', transparentHttp: true });
     const pids = await readyWorkerPids(gate, 2);
     expect(new Set(pids).size).toBe(2);
     expect(pids).not.toContain(gate.child.pid);
@@ -83,11 +84,29 @@ describe.skipIf(unavailable !== null)('workers: 2 (real processes, SO_REUSEPORT)
     const deciders = new Set(gate.lines.filter((l) => l['msg'] === 'decision').map((l) => l['pid']));
     expect([...deciders].sort()).toEqual([...pids].sort());
     expect(gate.unparsed).toEqual([]);
+
+    // The transparent listener's port is shared the same way.
+    const plain = await Promise.all(
+      Array.from({ length: 24 }, async () => {
+        const res = await request(`http://127.0.0.1:${transparentPort(gate)}/`, {
+          headers: { host: 'plain.ops.test' },
+        });
+        await res.body.dump();
+        return res.statusCode;
+      }),
+    );
+    expect(new Set(plain)).toEqual(new Set([403]));
+    await until(() => decisionsFor(gate, 'plain.ops.test').length >= 24);
+    const transparentDeciders = new Set(decisionsFor(gate, 'plain.ops.test').map((l) => l['pid']));
+    expect([...transparentDeciders].sort()).toEqual([...pids].sort());
     expect(decisionsFor(gate, 'spread.ops.test')).toHaveLength(allowed);
     expect(decisionsFor(gate, 'denied.ops.test')).toHaveLength(denied);
 
-    expect(await scrape(gate.adminPort, 'egressgate_decisions_total', { decision: 'allow' })).toBe(allowed);
-    expect(await scrape(gate.adminPort, 'egressgate_decisions_total', { decision: 'deny' })).toBe(denied);
+    const decisions = (labels: Record<string, string>): Promise<number> =>
+      scrape(gate.adminPort, 'egressgate_decisions_total', labels);
+    expect(await decisions({ decision: 'allow', listener: 'explicit' })).toBe(allowed);
+    expect(await decisions({ decision: 'deny', listener: 'explicit' })).toBe(denied);
+    expect(await decisions({ decision: 'deny', listener: 'transparent-http' })).toBe(24);
     expect(await scrape(gate.adminPort, 'egressgate_workers')).toBe(2);
     // One policy in force, not one per worker.
     expect(await scrape(gate.adminPort, 'egressgate_policy_info', { group: 'local' })).toBe(1);
