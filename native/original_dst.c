@@ -118,6 +118,7 @@ static napi_value init(napi_env env, napi_value exports) {
       napi_set_named_property(env, exports, "getOriginalDst", fn) != napi_ok) {
     return NULL;
   }
+  { napi_status register_reuseport(napi_env, napi_value); if (register_reuseport(env, exports) != napi_ok) return NULL; }
   return exports;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds native/ (the SO_ORIGINAL_DST addon) with the node-gyp bundled with npm. Never fails the
-// install: without a compiler or headers, transparent mode falls back to the listener's
-// configured destination port, so a failed build is one line of output and exit code 0.
+// Builds native/ (the SO_ORIGINAL_DST and SO_REUSEPORT addon) with the node-gyp bundled with npm.
+// Never fails the install: without a compiler or headers, transparent mode falls back to the
+// listener's configured destination port and `workers` stays at 1, so a failed build is one line
+// of output and exit code 0.
 import { spawnSync } from 'node:child_process';
 import console from 'node:console';
 import { existsSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const nativeDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'native');
 const addon = join(nativeDir, 'build', 'Release', 'original_dst.node');
-const FALLBACK = "transparent mode will use the listener's DEST_PORT";
+const FALLBACK = "transparent mode will use the listener's DEST_PORT, and workers > 1 cannot start";
 
 /** node-gyp's entry script: the one npm points lifecycle scripts at, else npm's bundled copy. */
 function findNodeGyp() {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { ListenAddress } from './config/parse-listen-address.js';
 import type { ServeSettings } from './config/serve-settings.js';
 import type { SocketAddress } from './egress-request.js';
 import { createExplicitListener } from './listeners/create-explicit-listener.js';
@@ -41,6 +42,15 @@ export interface AppDeps {
   readonly passwords?: ReadonlyMap<string, string>;
   /** Node's process metrics; tests that build many apps turn them off. */
   readonly defaultMetrics?: boolean;
+  /**
+   * A listening socket for each proxy listener (a worker's SO_REUSEPORT socket from the addon);
+   * absent = the app binds host:port itself.
+   */
+  readonly listenFd?: (address: ListenAddress) => number;
+  /** Ports this gateway serves from another process (a worker's primary runs the admin server). */
+  readonly ownAddresses?: readonly SocketAddress[];
+  /** Recent denials behind /denied; a worker passes its own to answer the primary. */
+  readonly denied?: DeniedTracker;
 }
 
 export interface AppAddresses {
@@ -82,13 +92,13 @@ export function createApp(deps: AppDeps): App {
     deniedTopN: config.deniedTopN,
     ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
   });
-  const denied = new DeniedTracker(1_000, () => Date.now());
+  const denied = deps.denied ?? new DeniedTracker(1_000, () => Date.now());
   let source: PolicySource = config;
   const profilesOf = (group: string | null): readonly string[] =>
     source.groups.find((g) => g.name === group)?.profiles ?? [];
   const recorder = createRecorder({ logger, metrics, denied, profilesOf, decisions: config.logDecisions });
   const active = new ActiveConnections(config.limits.maxConnections);
-  const bound: SocketAddress[] = [];
+  const bound: SocketAddress[] = [...(deps.ownAddresses ?? [])];
   const sockets = new Set<Socket>();
   const servers: Server[] = [];
   let admin: AdminServer | null = null;
@@ -168,7 +178,7 @@ export function createApp(deps: AppDeps): App {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     });
-    const address = await listenServer(server, host, port);
+    const address = await listenServer(server, host, port, deps.listenFd?.({ host, port }));
     // After the bind, a server error is an accept failure (EMFILE under load): log it, keep serving.
     server.on('error', (err: NodeJS.ErrnoException) =>
       logger.error(

@@ -63,6 +63,24 @@ export async function runExplicitSuite(
         pid,
         route: { kind: 'connect', port: explicitPort, authority: AUTHORITY },
       });
+      // BENCH_EGRESSGATE_WORKERS=2: the same gateway with workers: 2 beside it; CPU of all its processes.
+      const workers = Number(process.env.BENCH_EGRESSGATE_WORKERS ?? '1');
+      if (Number.isInteger(workers) && workers > 1) {
+        const port = await pickFreePort();
+        const multi = {
+          explicitPort: port,
+          adminPort: await pickFreePort(),
+          transparentTlsPort: await pickFreePort(),
+          upstreamPort: upstream.port,
+        };
+        const multiPid = await start(startEgressgate(workDir, multi, workers));
+        contenders.push({
+          name: `egressgate-${workers}w`,
+          pid: multiPid,
+          processTree: true,
+          route: { kind: 'connect', port, authority: AUTHORITY },
+        });
+      }
     } else {
       progress('src/app.ts not there yet: egressgate skipped');
     }

@@ -2,13 +2,15 @@ import { median, percentile } from '../report/summarize.js';
 import type { BenchSettings } from './bench-settings.js';
 import type { LoadClient } from './load-client-process.js';
 import type { Route } from './open-tunnel.js';
-import { readCpuSeconds } from './read-cpu-seconds.js';
+import { readCpuSeconds, readProcessTreeCpuSeconds } from './read-cpu-seconds.js';
 
 export interface Contender {
   readonly name: string;
   readonly route: Route;
   /** The proxy's process, for CPU accounting; absent for the direct connection. */
   readonly pid?: number;
+  /** Count the CPU of the process's children too (egressgate with workers: N). */
+  readonly processTree?: boolean;
 }
 
 export interface ContenderResult {
@@ -48,7 +50,10 @@ export async function measureContenders(
   const cpu = new Map<string, { tunnel: number; bytes: number; rate: number; connections: number }>(
     contenders.map((c) => [c.name, { tunnel: 0, bytes: 0, rate: 0, connections: 0 }]),
   );
-  const cpuOf = (c: Contender): number => (c.pid === undefined ? 0 : (readCpuSeconds(c.pid) ?? 0));
+  const cpuOf = (c: Contender): number =>
+    c.pid === undefined
+      ? 0
+      : ((c.processTree === true ? readProcessTreeCpuSeconds(c.pid) : readCpuSeconds(c.pid)) ?? 0);
   for (const c of contenders) {
     await client.throughput(c.route, settings.warmupBytes);
     await client.rate(c.route, settings.concurrency, settings.warmupRateMs);

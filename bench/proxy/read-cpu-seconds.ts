@@ -23,6 +23,34 @@ export function readCpuSeconds(pid: number): number | null {
   }
 }
 
+/**
+ * CPU time of a process and all its descendants (egressgate's workers: N forks N workers). Children
+ * are found by their parent pid in /proc/PID/stat; a child that exited between two readings drops
+ * out, so this is only for process trees that live through the measurement.
+ */
+export function readProcessTreeCpuSeconds(pid: number): number | null {
+  const own = readCpuSeconds(pid);
+  if (own === null) return null;
+  let total = own;
+  for (const child of childPids(pid)) total += readProcessTreeCpuSeconds(child) ?? 0;
+  return total;
+}
+
+function childPids(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
+}
+
 function readTicksPerSecond(): number {
   try {
     const value = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());

@@ -27,8 +27,12 @@ export function egressgateAvailable(): boolean {
  * It runs the built CLI, as shipped (`npm run bench` builds first); BENCH_EGRESSGATE_ENTRY=tsx runs the
  * TypeScript sources through tsx instead (about 10% more CPU per connection).
  */
-export async function startEgressgate(workDir: string, setup: EgressgateSetup): Promise<RunningEgressgate> {
-  const dir = path.join(workDir, 'egressgate');
+export async function startEgressgate(
+  workDir: string,
+  setup: EgressgateSetup,
+  workers = 1,
+): Promise<RunningEgressgate> {
+  const dir = path.join(workDir, workers === 1 ? 'egressgate' : `egressgate-${workers}-workers`);
   // egressgate watches the config file's directory and reloads on any change in it: the decision log
   // must live elsewhere, or every log write would trigger a reload.
   const configDir = path.join(dir, 'config');
@@ -46,6 +50,7 @@ export async function startEgressgate(workDir: string, setup: EgressgateSetup): 
       'mode: enforce',
       `connectTo: ["management.azure.com:443:127.0.0.1:${setup.upstreamPort}"]`,
       'limits: { maxConnections: 20000 }',
+      `workers: ${workers}`,
       // BENCH_EGRESSGATE_LOG_LEVEL=warn drops the per-connection lines: a diagnostic for logging's cost.
       `log: { level: ${process.env.BENCH_EGRESSGATE_LOG_LEVEL ?? 'info'} }`,
       '',

@@ -1,7 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { Registry } from 'prom-client';
-import { createApp } from '../app.js';
+import type { Logger } from 'pino';
+import { createApp, type AppAddresses, type PolicySource } from '../app.js';
 import { ConfigError } from '../config/config-error.js';
 import { demoConfig, describeDemo } from '../config/demo-config.js';
 import { loadConfig } from '../config/load-config.js';
@@ -10,6 +11,7 @@ import { readProxyPasswords } from '../config/read-proxy-passwords.js';
 import { resolveSettings } from '../config/resolve-settings.js';
 import { createLogger, isLogLevel } from '../observe/create-logger.js';
 import { superviseApp } from '../reload/supervise-app.js';
+import { serveWithWorkers } from '../workers/serve-with-workers.js';
 import { collectKeyValue, collectList } from './collect.js';
 import { defaultPoliciesDir } from './default-policies-dir.js';
 
@@ -38,40 +40,62 @@ async function runServe(opts: ServeOptions): Promise<void> {
     throw new ConfigError(`log level "${level}": expected fatal, error, warn, info, debug, trace or silent`);
   }
   // Human-readable only on a terminal; pipes and container logs get the JSON lines the audit reads.
-  const logger = createLogger({ level, pretty: process.stdout.isTTY === true });
-  const app = createApp({ config: settings, logger, registry: new Registry(), passwords });
-  const addresses = await app.start();
-  const proxy = formatHostPort(addresses.listen);
-  const admin = addresses.admin === null ? null : formatHostPort(addresses.admin);
-  if (opts.demo === true) process.stderr.write(describeDemo(proxy, admin));
-  else {
-    const extra = [
-      ...addresses.transparentTls,
-      ...addresses.transparentHttp,
-      ...addresses.transparentTcp,
-    ].map(formatHostPort);
-    process.stderr.write(
-      `egressgate: proxy on ${proxy}${extra.length > 0 ? `, transparent on ${extra.join(', ')}` : ''}` +
-        `${admin === null ? '' : `, admin on ${admin}`}\n`,
+  const pretty = process.stdout.isTTY === true;
+  const announce = (addresses: AppAddresses, logger: Logger): void => {
+    const proxy = formatHostPort(addresses.listen);
+    const admin = addresses.admin === null ? null : formatHostPort(addresses.admin);
+    if (opts.demo === true) process.stderr.write(describeDemo(proxy, admin));
+    else {
+      const extra = [
+        ...addresses.transparentTls,
+        ...addresses.transparentHttp,
+        ...addresses.transparentTcp,
+      ].map(formatHostPort);
+      process.stderr.write(
+        `egressgate: proxy on ${proxy}${extra.length > 0 ? `, transparent on ${extra.join(', ')}` : ''}` +
+          `${admin === null ? '' : `, admin on ${admin}`}` +
+          `${settings.workers > 1 ? `, ${settings.workers} workers` : ''}\n`,
+      );
+    }
+    logger.info(
+      {
+        event: 'start',
+        listen: proxy,
+        admin,
+        groups: settings.groups.map((g) => g.name),
+        ...(settings.workers > 1 ? { workers: settings.workers } : {}),
+      },
+      'egressgate started',
     );
-  }
-  logger.info(
-    { event: 'start', listen: proxy, admin, groups: settings.groups.map((g) => g.name) },
-    'egressgate started',
-  );
+  };
   const watchDirs = [
     ...[settings.policiesDir].flat().map((dir) => resolve(dir)),
     ...(opts.config === undefined ? [] : [dirname(resolve(opts.config))]),
   ];
   // A reload re-reads the config file too: its client groups, profiles and parameters may have changed.
   const { config } = opts;
-  const reloadPolicy = async (): Promise<void> => {
-    if (config === undefined) return app.reloadPolicy();
-    const next = resolveSettings(mergeServeFlags(await loadConfig(config), opts), {
-      defaultPoliciesDir: defaultPoliciesDir(),
+  const readSource = async (): Promise<PolicySource> =>
+    config === undefined
+      ? settings
+      : resolveSettings(mergeServeFlags(await loadConfig(config), opts), {
+          defaultPoliciesDir: defaultPoliciesDir(),
+        });
+  if (settings.workers > 1) {
+    process.exitCode = await serveWithWorkers({
+      settings,
+      logLevel: level,
+      pretty,
+      readSource,
+      watchDirs,
+      announce,
     });
-    return app.reloadPolicy(next);
-  };
+    return;
+  }
+  const logger = createLogger({ level, pretty });
+  const app = createApp({ config: settings, logger, registry: new Registry(), passwords });
+  announce(await app.start(), logger);
+  const reloadPolicy = async (): Promise<void> =>
+    app.reloadPolicy(config === undefined ? undefined : await readSource());
   const supervisor = superviseApp({
     app: { reloadPolicy, drain: (ms) => app.drain(ms), stop: () => app.stop() },
     logger,
@@ -124,6 +148,7 @@ export function createServeCommand(): Command {
     )
     .option('--upstream-proxy <url>', 'send allowed traffic through a parent proxy (http://HOST:PORT)')
     .option('--allow-client <cidr>', 'client addresses allowed to use the proxy (repeatable)', collectList)
+    .option('--workers <n|auto>', 'processes sharing the ports with SO_REUSEPORT (default 1; auto = CPUs)')
     .option('--demo', 'run a safe loopback demo (azure-arc-kubernetes, region westeurope)')
     .action(async (opts: ServeOptions) => {
       await runServe(opts);

@@ -18,6 +18,7 @@ export interface ServeFlags {
   readonly upstreamProxy?: string;
   readonly allowClient?: readonly string[];
   readonly logDecisions?: string;
+  readonly workers?: string;
 }
 
 function nonEmpty<T>(list: readonly T[] | undefined): readonly T[] | undefined {
@@ -38,6 +39,9 @@ export function mergeServeFlags(file: ServeConfig, flags: ServeFlags): ServeConf
   if (flags.logDecisions !== undefined && !['all', 'deny', 'none'].includes(flags.logDecisions)) {
     throw new ConfigError(`--log-decisions must be all, deny or none, not "${flags.logDecisions}"`);
   }
+  if (flags.workers !== undefined && !/^([1-9][0-9]{0,2}|auto)$/.test(flags.workers)) {
+    throw new ConfigError(`--workers must be a number of processes (1-256) or auto, not "${flags.workers}"`);
+  }
   const overrides: Record<string, unknown> = {
     profiles: nonEmpty(flags.profile),
     policies: flags.policies,
@@ -52,6 +56,7 @@ export function mergeServeFlags(file: ServeConfig, flags: ServeFlags): ServeConf
     connectTo: nonEmpty(flags.connectTo),
     upstreamProxy: flags.upstreamProxy,
     allowClients: nonEmpty(flags.allowClient),
+    workers: flags.workers === undefined || flags.workers === 'auto' ? flags.workers : Number(flags.workers),
   };
   const merged: Record<string, unknown> = { ...file };
   if (flags.logDecisions !== undefined) merged['log'] = { ...file.log, decisions: flags.logDecisions };

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseConnectTo } from '../net/connect-to.js';
 import type { HostPort } from '../net/parse-host-port.js';
 import type { Mode } from '../policy/decision.js';
@@ -17,6 +18,8 @@ import type { ServeSettings } from './serve-settings.js';
 export interface ResolveOptions {
   /** Where `policies:` falls back to: the shipped policies/. */
   readonly defaultPoliciesDir: string;
+  /** What `workers: auto` becomes; the CPUs this process may run on when absent. */
+  readonly cpuCount?: number;
 }
 
 function toParameters(values: Readonly<Record<string, ParameterValue>> | undefined): Record<string, string> {
@@ -112,6 +115,16 @@ function resolveGroups(config: ServeConfig, listeners: readonly ListenAddress[])
   return groups;
 }
 
+function resolveWorkers(workers: ServeConfig['workers'], options: ResolveOptions): number {
+  if (workers !== 'auto') {
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
+      throw new ConfigError(`workers: expected 1-256 or auto, got ${String(workers)}`);
+    }
+    return workers ?? 1;
+  }
+  return Math.min(256, Math.max(1, options.cpuCount ?? availableParallelism()));
+}
+
 export function resolveSettings(config: ServeConfig, options: ResolveOptions): ServeSettings {
   const listen = parseListenAddress(config.listen ?? '127.0.0.1:3128', 'listen');
   const admin = parseListenAddress(config.admin ?? '127.0.0.1:9090', 'admin');
@@ -154,6 +167,7 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
     timeouts: { connectMs: config.timeouts?.connectMs ?? 60_000, idleMs: config.timeouts?.idleMs ?? 900_000 },
     drainTimeoutMs: config.drainTimeoutMs ?? 30_000,
     tunnelSniCheck: config.tunnelSniCheck ?? true,
+    workers: resolveWorkers(config.workers, options),
     logLevel: config.log?.level ?? 'info',
     logDecisions: config.log?.decisions ?? 'all',
     deniedTopN: config.metrics?.deniedTopN ?? 50,

@@ -56,6 +56,8 @@ export interface ServeConfig {
   readonly drainTimeoutMs?: number;
   /** Inside a CONNECT to port 443, decide a ClientHello SNI that differs from the CONNECT host. */
   readonly tunnelSniCheck?: boolean;
+  /** Processes sharing the listening ports (SO_REUSEPORT); `auto` = one per CPU. Default 1. */
+  readonly workers?: number | 'auto';
   readonly log?: { readonly level?: string; readonly decisions?: DecisionLogging };
   readonly metrics?: { readonly deniedTopN?: number };
 }

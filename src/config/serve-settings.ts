@@ -33,6 +33,8 @@ export interface ServeSettings {
   readonly timeouts: { readonly connectMs: number; readonly idleMs: number };
   readonly drainTimeoutMs: number;
   readonly tunnelSniCheck: boolean;
+  /** Worker processes; 1 = the gateway runs in this process, as before. */
+  readonly workers: number;
   readonly logLevel: string;
   readonly logDecisions: DecisionLogging;
   readonly deniedTopN: number;

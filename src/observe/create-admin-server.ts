@@ -1,17 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { DeniedTracker } from './denied-tracker.js';
+import type { DeniedSnapshot } from './denied-tracker.js';
 import { closeServer, listenServer } from '../proxy/listen-server.js';
 import { parseAdminAddress, type AdminAddress } from './parse-admin-address.js';
 
 export interface AdminServerDeps {
-  readonly registry: Registry;
+  /** The app's Registry, or (with workers) a view that aggregates every worker's. */
+  readonly registry: Pick<Registry, 'metrics' | 'contentType'>;
   /** Listeners bound and a policy loaded, and not draining. */
   readonly readiness: () => boolean;
   /** Profiles, parameters and client groups in force, as a JSON-serializable value. */
   readonly policyInfo: () => unknown;
-  readonly denied: DeniedTracker;
+  readonly denied: { snapshot(): DeniedSnapshot | Promise<DeniedSnapshot> };
 }
 
 export interface AdminServer {
@@ -44,7 +45,7 @@ export function createAdminServer(deps: AdminServerDeps): AdminServer {
           : send(res, 503, 'text/plain; charset=utf-8', 'not ready\n'),
     ],
     ['/policy', (res) => sendJson(res, deps.policyInfo())],
-    ['/denied', (res) => sendJson(res, deps.denied.snapshot())],
+    ['/denied', async (res) => sendJson(res, await deps.denied.snapshot())],
   ]);
 
   const server = createServer((req, res) => {

@@ -80,6 +80,8 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Metr
     name: 'egressgate_policy_info',
     help: 'The policy in force: one series per client group with its profiles, parameters and mode; value 1.',
     labelNames: ['group', 'profiles', 'parameters', 'mode'] as const,
+    // With workers, every one reports the same series: one policy, not N.
+    aggregator: 'max',
     registers,
   });
   const deniedDestinations = new DeniedDestinationsCounter(

@@ -1,14 +1,20 @@
 import type { AddressInfo, Server } from 'node:net';
 
-/** Binds a server; resolves with the bound address (port 0 gets a free port). */
-export function listenServer(server: Server, host: string, port: number): Promise<AddressInfo> {
+/**
+ * Binds a server; resolves with the bound address (port 0 gets a free port). With `fd`, it listens on
+ * that already bound socket instead (a worker's SO_REUSEPORT socket); host and port are then only
+ * what the socket was bound to.
+ */
+export function listenServer(server: Server, host: string, port: number, fd?: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
-    server.once('error', onError);
-    server.listen(port, host, () => {
+    const onListening = (): void => {
       server.off('error', onError);
       resolve(server.address() as AddressInfo);
-    });
+    };
+    server.once('error', onError);
+    if (fd === undefined) server.listen(port, host, onListening);
+    else server.listen({ fd }, onListening);
   });
 }
 

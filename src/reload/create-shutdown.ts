@@ -5,7 +5,7 @@ export interface ShutdownDeps {
    * Readiness false, stop accepting, wait up to timeoutMs for open connections, close the rest as
    * `drained` (App.drain).
    */
-  readonly drain: (timeoutMs: number) => Promise<void>;
+  readonly drain: (timeoutMs: number, signal: string) => Promise<void>;
   /** Closes whatever is left at once: connections, listeners, the admin server (App.stop). */
   readonly stop: () => Promise<void>;
   readonly drainTimeoutMs: number;
@@ -28,7 +28,7 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
   const run = async (signal: string): Promise<void> => {
     const started = Date.now();
     deps.logger.info({ event: 'shutdown', signal, drainTimeoutMs: deps.drainTimeoutMs }, 'draining');
-    await Promise.race([deps.drain(deps.drainTimeoutMs), forced]);
+    await Promise.race([deps.drain(deps.drainTimeoutMs, signal), forced]);
     await deps.stop();
     deps.logger.info({ event: 'shutdown', signal, drainedMs: Date.now() - started }, 'stopped');
   };

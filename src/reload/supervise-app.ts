@@ -9,7 +9,8 @@ import { watchPolicyFiles } from './watch-policy-files.js';
 export interface SupervisedApp {
   /** Loads and swaps in the policy; throws (keeping the old one) if it is invalid. */
   reloadPolicy(): Promise<void>;
-  drain(timeoutMs: number): Promise<void>;
+  /** `signal` names what started the shutdown (SIGTERM, SIGINT), for workers' log lines. */
+  drain(timeoutMs: number, signal: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,7 +53,7 @@ export function superviseApp(options: SuperviseOptions): Supervisor {
   });
   let uninstall: () => void = () => undefined;
   const { shutdown } = createShutdown({
-    drain: (ms) => app.drain(ms),
+    drain: (ms, signal) => app.drain(ms, signal),
     stop: async () => {
       watcher.close();
       await app.stop();

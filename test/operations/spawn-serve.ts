@@ -9,6 +9,8 @@ export interface ServeProcess {
   readonly adminPort: number;
   /** JSON lines from stdout so far. */
   readonly lines: Line[];
+  /** stdout lines that were not JSON (a torn or interleaved line would land here). */
+  readonly unparsed: string[];
   waitForLine(match: (line: Line) => boolean): Promise<Line>;
   /** Resolves with the exit code (or the signal name) once the process has ended. */
   readonly exited: Promise<number | string>;
@@ -28,6 +30,7 @@ export function spawnServe(configFile: string, extraArgs: readonly string[] = []
   ];
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: Line[] = [];
+  const unparsed: string[] = [];
   const waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
   let out = '';
   let err = '';
@@ -42,6 +45,7 @@ export function spawnServe(configFile: string, extraArgs: readonly string[] = []
       try {
         line = JSON.parse(text) as Line;
       } catch {
+        unparsed.push(text);
         continue;
       }
       lines.push(line);
@@ -65,6 +69,7 @@ export function spawnServe(configFile: string, extraArgs: readonly string[] = []
         proxyPort: Number(proxy[1]),
         adminPort: Number(admin[1]),
         lines,
+        unparsed,
         waitForLine(match) {
           const found = lines.find(match);
           if (found !== undefined) return Promise.resolve(found);

@@ -52,6 +52,7 @@ The egressgate config file: the user's config plus the keys the chart owns. With
 {{- $cfg := deepCopy .Values.config }}
 {{- $_ := set $cfg "listen" (printf "%s:%d" .Values.bindAddress (int .Values.ports.proxy)) }}
 {{- $_ := set $cfg "admin" (printf "%s:%d" .Values.bindAddress (int .Values.ports.admin)) }}
+{{- $_ := set $cfg "workers" (int (include "egressgate.workers" .)) }}
 {{- if .Values.gateway.enabled }}
 {{- range $key := list "transparentTls" "transparentHttp" "transparentTcp" }}
 {{- $addresses := include "egressgate.gatewayAddresses" (list $ $key) | fromJsonArray }}
@@ -69,6 +70,21 @@ The egressgate config file: the user's config plus the keys the chart owns. With
 {{- $_ := set $cfg "policies" (include "egressgate.shippedPoliciesDir" .) }}
 {{- end }}
 {{- toYaml $cfg }}
+{{- end }}
+
+{{/*
+Worker processes per pod: `workers` when set, else the whole CPUs of resources.limits.cpu ("2", 2,
+"1500m", "2.5"), rounded down, at least 1; 1 without a CPU limit. Rounded down because the primary
+process and each worker's GC threads need some of the quota too.
+*/}}
+{{- define "egressgate.workers" -}}
+{{- $cpu := "" }}
+{{- with .Values.resources }}{{ with .limits }}{{ with .cpu }}{{ $cpu = toString . }}{{ end }}{{ end }}{{ end }}
+{{- if gt (int .Values.workers) 0 }}{{ int .Values.workers }}
+{{- else if eq $cpu "" }}1
+{{- else if hasSuffix "m" $cpu }}{{ max 1 (div (int (trimSuffix "m" $cpu)) 1000) }}
+{{- else }}{{ max 1 (int (floor (float64 $cpu))) }}
+{{- end }}
 {{- end }}
 
 {{/* One profile file: a string is taken verbatim, a map is written as YAML. */}}
