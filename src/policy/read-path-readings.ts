@@ -64,6 +64,8 @@ const transforms: readonly ((path: string) => string)[] = [
   (p) => p.replace(/;[^/]*/g, ''),
   // nginx merge_slashes (on by default).
   (p) => p.replace(/\/{2,}/g, '/'),
+  // Frameworks that decode the whole target before splitting off the query: a decoded `?` or `#`.
+  (p) => p.replace(/[?#].*$/s, ''),
   removeDotSegments,
   trimWindowsSegments,
 ];

@@ -31,6 +31,8 @@ const bypasses: readonly (readonly [string, readonly string[]])[] = [
   ['/allowed;x/../x', ['rfc3986', 'nginx', 'nginx-no-merge', 'tomcat', 'decode-then-strip', 'iis']],
   ['/allowed/.. /x', ['iis']],
   ['/allowed/x/..%2f..%2f..%2fy', ['nginx', 'nginx-no-merge', 'decode-then-strip', 'iis']],
+  ['/allowed/..%3fy', ['decode-then-split']],
+  ['/allowed/..%23y', ['decode-then-split']],
 ];
 
 describe('every path spelling the issue names is decided on the reading that leaves the prefix', () => {
@@ -121,6 +123,7 @@ const piece = fc.constantFrom(
   '%3b',
   '%252e',
   '%c0%ae',
+  '%3f',
 );
 const segment = fc.array(piece, { minLength: 1, maxLength: 3 }).map((p) => p.join(''));
 const target = fc

@@ -33,6 +33,7 @@ function escapingSpellings(base: string): readonly string[] {
     `${base}/..\\x`,
     `${base};x/../x`,
     `${base}/x/..%2f..%2f..%2fy`,
+    `${base}/..%3fy`,
     `${base}EVIL`,
   ];
 }

@@ -77,6 +77,12 @@ function decodedThenStripped(path: string): string | null {
   return decoded === null ? null : rfcRemoveDots(decoded.replace(/;[^/]*/g, '').replace(/\/{2,}/g, '/'));
 }
 
+/** An application that decodes the whole target, then splits off what follows a (decoded) `?` or `#`. */
+function decodedThenSplit(path: string): string | null {
+  const decoded = decodeBytes(path);
+  return decoded === null ? null : rfcRemoveDots(decoded.replace(/[?#].*$/s, ''));
+}
+
 /** IIS: decodes, `\` is a separator, dots resolved, trailing dots and spaces of names dropped. */
 function iis(path: string): string | null {
   const decoded = decodeBytes(path);
@@ -89,7 +95,8 @@ function iis(path: string): string | null {
   return rfcRemoveDots(trimmed);
 }
 
-export type ServerName = 'rfc3986' | 'nginx' | 'nginx-no-merge' | 'tomcat' | 'decode-then-strip' | 'iis';
+export type ServerName =
+  'rfc3986' | 'nginx' | 'nginx-no-merge' | 'tomcat' | 'decode-then-strip' | 'decode-then-split' | 'iis';
 
 /** Every reading the tests check, keyed by the server that takes it. */
 export const serverReadings: Readonly<Record<ServerName, (path: string) => string | null>> = {
@@ -98,6 +105,7 @@ export const serverReadings: Readonly<Record<ServerName, (path: string) => strin
   'nginx-no-merge': nginxNoMerge,
   tomcat,
   'decode-then-strip': decodedThenStripped,
+  'decode-then-split': decodedThenSplit,
   iis,
 };
 
