@@ -1,6 +1,7 @@
 import { parse as parseDomain } from 'tldts';
 import { Document } from 'yaml';
 import { normalizeHost } from '../policy/normalize-host.js';
+import { checkPathPrefix } from '../policy/path-prefix.js';
 import type { DocumentRow, Finding, SuggestedRule } from './audit-report.js';
 import { citeDocumentRow } from './cite-document-row.js';
 import { isDocumentedParent, screenSuggestionTarget } from './screen-suggestion-target.js';
@@ -189,7 +190,11 @@ export function suggestRules(
   for (const g of groupNames(names, opts.wildcardMin, opts.documentedDomains)) {
     const uses = g.members.map((m) => names.get(m)).filter((u): u is NameUse => u !== undefined);
     const ports = sortedPorts(new Set(uses.flatMap((u) => [...u.ports])));
-    const paths = [...new Set(uses.flatMap((u) => [...u.paths]))].sort(compareText);
+    const seenPaths = new Set(uses.flatMap((u) => [...u.paths]));
+    // A path no server reads one way (dot segments, '//', ';', escapes) cannot be a prefix (BAD_PATH);
+    // dropping the path would widen the rule to the whole host, so such a name gets no suggestion.
+    const paths = [...seenPaths].filter((p) => checkPathPrefix(p) === null).sort(compareText);
+    if (seenPaths.size > 0 && paths.length === 0) continue;
     const connections = uses.reduce((s, u) => s + u.connections, 0);
     rules.push({
       id: uniqueId(g.label),

@@ -37,6 +37,15 @@ function suggest(input: readonly DeniedDestination[], o: typeof opts = opts): Su
 }
 
 describe('suggestRules', () => {
+  it('never suggests a path prefix the policy loader refuses, nor widens such a name to the whole host', () => {
+    const rules = suggest([
+      denied('files.example.com', 80, 'path_not_allowed', ['/pub/a.crl', '/pub/../admin']),
+      denied('odd.example.org', 80, 'path_not_allowed', ['/x//../y']),
+    ]);
+    expect(rules.find((r) => r.hosts.includes('files.example.com'))?.paths).toEqual(['/pub/a.crl']);
+    expect(rules.find((r) => r.hosts.includes('odd.example.org'))).toBeUndefined();
+  });
+
   it('groups N names under one parent into a wildcard, and keeps fewer exact', () => {
     const rules = suggest(
       [
