@@ -10,7 +10,9 @@ import { createTransparentTlsListener } from './listeners/create-transparent-tls
 import type { ListenerOptions } from './listeners/listener-options.js';
 import { addDialLatency } from './lab/add-dial-latency.js';
 import { createDialer, systemResolver, type Resolver } from './net/create-dialer.js';
+import { createNativeRelay, type RelayKind } from './net/native-relay.js';
 import { readOriginalDestination } from './net/original-destination.js';
+import { selectRelay } from './net/select-relay.js';
 import { createAdminServer, type AdminServer } from './observe/create-admin-server.js';
 import { createMetrics, type Metrics } from './observe/create-metrics.js';
 import { createRecorder } from './observe/create-recorder.js';
@@ -65,6 +67,8 @@ export interface App {
   drain(timeoutMs: number): Promise<void>;
   activeConnections(): number;
   readonly metrics: Metrics;
+  /** Which relay carries allowed tunnels (`relay` config, native only where the addon is built). */
+  readonly relay: RelayKind;
 }
 
 /** The composition root: one policy reference, one dialer, one recorder, every listener. */
@@ -92,6 +96,11 @@ export function createApp(deps: AppDeps): App {
   let nextId = 0;
   let lastPendingWarn = Number.NEGATIVE_INFINITY;
 
+  const relayChoice = selectRelay(config.relay);
+  if (relayChoice.fallback !== null)
+    logger.warn({ event: 'relay_fallback', relay: 'js' }, relayChoice.fallback);
+  const nativeRelay = relayChoice.addon === null ? null : createNativeRelay(relayChoice.addon);
+
   const ctx: EgressContext = {
     policy: () => state as PolicyState,
     dialer: addDialLatency(
@@ -117,6 +126,7 @@ export function createApp(deps: AppDeps): App {
     idleMs: config.timeouts.idleMs,
     passwords: deps.passwords ?? new Map(),
     tunnelSniCheck: config.tunnelSniCheck,
+    nativeRelay,
     pending: createPendingConnections({
       max: config.limits.maxPendingConnections,
       onReject: (socket) => {
@@ -176,6 +186,7 @@ export function createApp(deps: AppDeps): App {
   return {
     async start() {
       state = await loadState(source);
+      nativeRelay?.start();
       const listen = await bind(createExplicitListener(ctx, options), config.listen.host, config.listen.port);
       const transparentTls: AddressInfo[] = [];
       for (const l of config.transparentTls) {
@@ -204,11 +215,13 @@ export function createApp(deps: AppDeps): App {
     },
 
     metrics,
+    relay: relayChoice.kind,
 
     async stop() {
       ready = false;
       const closing = servers.map((s) => closeServer(s, true));
       await active.drain(0, 'drained');
+      nativeRelay?.stop();
       for (const socket of sockets) socket.destroy();
       await Promise.all(closing);
       await admin?.close();

@@ -9,6 +9,7 @@ import { mergeServeFlags, type ServeFlags } from '../config/merge-serve-flags.js
 import { readProxyPasswords } from '../config/read-proxy-passwords.js';
 import { resolveSettings } from '../config/resolve-settings.js';
 import { createLogger, isLogLevel } from '../observe/create-logger.js';
+import { describeHeapTuning } from '../observe/describe-heap-tuning.js';
 import { superviseApp } from '../reload/supervise-app.js';
 import { collectKeyValue, collectList } from './collect.js';
 import { defaultPoliciesDir } from './default-policies-dir.js';
@@ -52,7 +53,14 @@ async function runServe(opts: ServeOptions): Promise<void> {
     );
   }
   logger.info(
-    { event: 'start', listen: proxy, admin, groups: settings.groups.map((g) => g.name) },
+    {
+      event: 'start',
+      listen: proxy,
+      admin,
+      groups: settings.groups.map((g) => g.name),
+      relay: app.relay,
+      ...describeHeapTuning(process.env),
+    },
     'egressgate started',
   );
   const watchDirs = [

@@ -124,6 +124,7 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
     timeouts: { connectMs: config.timeouts?.connectMs ?? 60_000, idleMs: config.timeouts?.idleMs ?? 900_000 },
     drainTimeoutMs: config.drainTimeoutMs ?? 30_000,
     tunnelSniCheck: config.tunnelSniCheck ?? true,
+    relay: config.relay ?? null,
     logLevel: config.log?.level ?? 'info',
     deniedTopN: config.metrics?.deniedTopN ?? 50,
   };

@@ -43,6 +43,8 @@ export interface ServeConfig {
   readonly drainTimeoutMs?: number;
   /** Inside a CONNECT to port 443, decide a ClientHello SNI that differs from the CONNECT host. */
   readonly tunnelSniCheck?: boolean;
+  /** Who moves tunnel bytes: the splice(2) addon (default where it is built) or Node streams. */
+  readonly relay?: 'native' | 'js';
   readonly log?: { readonly level?: string };
   readonly metrics?: { readonly deniedTopN?: number };
 }

@@ -27,6 +27,8 @@ export interface ServeSettings {
   readonly timeouts: { readonly connectMs: number; readonly idleMs: number };
   readonly drainTimeoutMs: number;
   readonly tunnelSniCheck: boolean;
+  /** The relay asked for; null = native where the addon is built, else js. */
+  readonly relay: 'native' | 'js' | null;
   readonly logLevel: string;
   readonly deniedTopN: number;
 }
