@@ -38,6 +38,8 @@ export interface AppDeps {
   readonly passwords?: ReadonlyMap<string, string>;
   /** Node's process metrics; tests that build many apps turn them off. */
   readonly defaultMetrics?: boolean;
+  /** How often open native tunnels report their bytes to the metrics (default 5 s). */
+  readonly relayProgressMs?: number;
 }
 
 export interface AppAddresses {
@@ -99,7 +101,10 @@ export function createApp(deps: AppDeps): App {
   const relayChoice = selectRelay(config.relay);
   if (relayChoice.fallback !== null)
     logger.warn({ event: 'relay_fallback', relay: 'js' }, relayChoice.fallback);
-  const nativeRelay = relayChoice.addon === null ? null : createNativeRelay(relayChoice.addon);
+  const nativeRelay =
+    relayChoice.addon === null
+      ? null
+      : createNativeRelay(relayChoice.addon, { progressMs: deps.relayProgressMs ?? 5_000 });
 
   const ctx: EgressContext = {
     policy: () => state as PolicyState,
