@@ -10,9 +10,9 @@ import { createTransparentTlsListener } from './listeners/create-transparent-tls
 import type { ListenerOptions } from './listeners/listener-options.js';
 import { addDialLatency } from './lab/add-dial-latency.js';
 import { createDialer, systemResolver, type Resolver } from './net/create-dialer.js';
-import { createNativeRelay, type RelayKind } from './net/native-relay.js';
+import type { RelayKind } from './net/native-relay.js';
 import { readOriginalDestination } from './net/original-destination.js';
-import { selectRelay } from './net/select-relay.js';
+import { prepareRelay } from './net/prepare-relay.js';
 import { createAdminServer, type AdminServer } from './observe/create-admin-server.js';
 import { createMetrics, type Metrics } from './observe/create-metrics.js';
 import { createRecorder } from './observe/create-recorder.js';
@@ -98,13 +98,7 @@ export function createApp(deps: AppDeps): App {
   let nextId = 0;
   let lastPendingWarn = Number.NEGATIVE_INFINITY;
 
-  const relayChoice = selectRelay(config.relay);
-  if (relayChoice.fallback !== null)
-    logger.warn({ event: 'relay_fallback', relay: 'js' }, relayChoice.fallback);
-  const nativeRelay =
-    relayChoice.addon === null
-      ? null
-      : createNativeRelay(relayChoice.addon, { progressMs: deps.relayProgressMs ?? 5_000 });
+  const relay = prepareRelay(config.relay, logger, { progressMs: deps.relayProgressMs ?? 5_000 });
 
   const ctx: EgressContext = {
     policy: () => state as PolicyState,
@@ -131,7 +125,7 @@ export function createApp(deps: AppDeps): App {
     idleMs: config.timeouts.idleMs,
     passwords: deps.passwords ?? new Map(),
     tunnelSniCheck: config.tunnelSniCheck,
-    nativeRelay,
+    nativeRelay: relay.native,
     pending: createPendingConnections({
       max: config.limits.maxPendingConnections,
       onReject: (socket) => {
@@ -191,7 +185,7 @@ export function createApp(deps: AppDeps): App {
   return {
     async start() {
       state = await loadState(source);
-      nativeRelay?.start();
+      relay.start();
       const listen = await bind(createExplicitListener(ctx, options), config.listen.host, config.listen.port);
       const transparentTls: AddressInfo[] = [];
       for (const l of config.transparentTls) {
@@ -220,13 +214,15 @@ export function createApp(deps: AppDeps): App {
     },
 
     metrics,
-    relay: relayChoice.kind,
+    get relay() {
+      return relay.kind;
+    },
 
     async stop() {
       ready = false;
       const closing = servers.map((s) => closeServer(s, true));
       await active.drain(0, 'drained');
-      nativeRelay?.stop();
+      relay.stop();
       for (const socket of sockets) socket.destroy();
       await Promise.all(closing);
       await admin?.close();

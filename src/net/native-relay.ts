@@ -14,8 +14,11 @@ export interface NativeRelay {
    * the caller relays that tunnel in JS, with nothing read or lost.
    */
   adopt(client: Socket, upstream: Socket, firstBytes: Buffer, idleMs: number): Tunnel | null;
-  /** Starts the relay thread (its epoll and eventfd descriptors) ahead of the first tunnel. */
-  start(): void;
+  /**
+   * Starts the relay thread (its epoll and eventfd descriptors) ahead of the first tunnel; the error
+   * when it cannot (no thread, no descriptor), after which every tunnel stays on the JS relay.
+   */
+  start(): Error | null;
   /** Closes every native tunnel (`drained` unless another reason came first) and stops the thread. */
   stop(): void;
 }
@@ -110,13 +113,21 @@ class SpliceRelay implements NativeRelay {
     private readonly progressMs: number,
   ) {}
 
-  start(): object {
-    return (this.engine ??= this.addon.relayCreate((records) => this.onEvents(records), this.progressMs));
+  start(): Error | null {
+    if (this.engine !== null || this.stopped) return null;
+    try {
+      this.engine = this.addon.relayCreate((records) => this.onEvents(records), this.progressMs);
+      return null;
+    } catch (err) {
+      this.stopped = true;
+      return err instanceof Error ? err : new Error(String(err));
+    }
   }
 
   adopt(client: Socket, upstream: Socket, firstBytes: Buffer, idleMs: number): Tunnel | null {
     if (this.stopped || !canAdopt(client) || !canAdopt(upstream)) return null;
-    const engine = this.start();
+    if (this.engine === null && this.start() !== null) return null;
+    const engine = this.engine as object;
     client.pause();
     upstream.pause();
     const fromClient = takeBuffered(client);
