@@ -33,8 +33,11 @@ LABEL org.opencontainers.image.title="egressgate" \
       org.opencontainers.image.licenses="MIT"
 # HOME in /tmp: with a read-only root filesystem, /tmp (an emptyDir in Kubernetes) is the only
 # writable place, so anything a library writes under $HOME lands there.
+# GLIBC_TUNABLES: the heap thresholds the native addon also sets with mallopt on load; here for a
+# runtime where the addon cannot load (the start-up log's heapTuning field says which is in force).
 ENV NODE_ENV=production \
-    HOME=/tmp
+    HOME=/tmp \
+    GLIBC_TUNABLES=glibc.malloc.trim_threshold=67108864:glibc.malloc.mmap_threshold=33554432
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Scripts stay off: `prepare` would run tsc, which is a dev dependency and not installed here.

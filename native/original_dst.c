@@ -10,6 +10,9 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 
+#include "heap_tuning.h"
+#include "splice_relay.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,6 +122,10 @@ static napi_value init(napi_env env, napi_value exports) {
     return NULL;
   }
   { napi_status register_reuseport(napi_env, napi_value); if (register_reuseport(env, exports) != napi_ok) return NULL; }
+  if (register_heap_tuning(env, exports) != napi_ok) return NULL;
+#ifdef __linux__
+  if (register_splice_relay(env, exports) != napi_ok) return NULL;
+#endif
   return exports;
 }
 

@@ -12,8 +12,10 @@ import { createTransparentTlsListener } from './listeners/create-transparent-tls
 import type { ListenerOptions } from './listeners/listener-options.js';
 import { addDialLatency } from './lab/add-dial-latency.js';
 import { createDialer, systemResolver, type Resolver } from './net/create-dialer.js';
-import { isOriginalDestinationAvailable, readOriginalDestination } from './net/original-destination.js';
 import { ConfigError } from './config/config-error.js';
+import type { RelayKind } from './net/native-relay.js';
+import { isOriginalDestinationAvailable, readOriginalDestination } from './net/original-destination.js';
+import { prepareRelay } from './net/prepare-relay.js';
 import { createAdminServer, type AdminServer } from './observe/create-admin-server.js';
 import { createMetrics, type Metrics } from './observe/create-metrics.js';
 import { createRecorder } from './observe/create-recorder.js';
@@ -51,6 +53,8 @@ export interface AppDeps {
   readonly ownAddresses?: readonly SocketAddress[];
   /** Recent denials behind /denied; a worker passes its own to answer the primary. */
   readonly denied?: DeniedTracker;
+  /** How often open native tunnels report their bytes to the metrics (default 5 s). */
+  readonly relayProgressMs?: number;
 }
 
 export interface AppAddresses {
@@ -81,6 +85,8 @@ export interface App {
   drain(timeoutMs: number): Promise<void>;
   activeConnections(): number;
   readonly metrics: Metrics;
+  /** Which relay carries allowed tunnels (`relay` config, native only where the addon is built). */
+  readonly relay: RelayKind;
 }
 
 /** The composition root: one policy reference, one dialer, one recorder, every listener. */
@@ -108,6 +114,8 @@ export function createApp(deps: AppDeps): App {
   let nextId = 0;
   let lastPendingWarn = Number.NEGATIVE_INFINITY;
 
+  const relay = prepareRelay(config.relay, logger, { progressMs: deps.relayProgressMs ?? 5_000 });
+
   const ctx: EgressContext = {
     policy: () => state as PolicyState,
     dialer: addDialLatency(
@@ -133,6 +141,7 @@ export function createApp(deps: AppDeps): App {
     idleMs: config.timeouts.idleMs,
     passwords: deps.passwords ?? new Map(),
     tunnelSniCheck: config.tunnelSniCheck,
+    nativeRelay: relay.native,
     pending: createPendingConnections({
       max: config.limits.maxPendingConnections,
       onReject: (socket) => {
@@ -206,6 +215,7 @@ export function createApp(deps: AppDeps): App {
         );
       }
       state = await loadState(source);
+      relay.start();
       const listen = await bind(createExplicitListener(ctx, options), config.listen.host, config.listen.port);
       const transparentTls: AddressInfo[] = [];
       for (const l of config.transparentTls) {
@@ -243,11 +253,15 @@ export function createApp(deps: AppDeps): App {
     },
 
     metrics,
+    get relay() {
+      return relay.kind;
+    },
 
     async stop() {
       ready = false;
       const closing = servers.map((s) => closeServer(s, true));
       await active.drain(0, 'drained');
+      relay.stop();
       for (const socket of sockets) socket.destroy();
       await Promise.all(closing);
       await admin?.close();

@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/soak/run.ts [--tunnels N] [--seconds S] [--rate R] [--source]`: idle-tunnel
+ * `node --import tsx bench/soak/run.ts [--tunnels N] [--seconds S] [--rate R] [--source] [--relay native|js]`: idle-tunnel
  * RSS and the steady mixed-traffic soak (bench/soak/soak-suite.ts), measured on the built dist/ CLI
  * (or src/ through tsx with --source). Needs Linux (/proc) and a shell whose
  * `ulimit -n` may be raised to 65536 (root, or a hard limit at least that high). Never part of CI.
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultSoakSettings, runSoakSuite } from './soak-suite.js';
+import { defaultSoakSettings, runSoakSuite, type SoakSettings } from './soak-suite.js';
 
 const { values } = parseArgs({
   options: {
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     rate: { type: 'string' },
     source: { type: 'boolean' },
+    relay: { type: 'string' },
   },
 });
 
@@ -29,11 +30,17 @@ function positive(raw: string | undefined, fallback: number, name: string): numb
   return n;
 }
 
-const settings = {
+const relay = values.relay;
+if (relay !== undefined && relay !== 'native' && relay !== 'js') {
+  process.stderr.write(`--relay must be native or js, got "${relay}"\n`);
+  process.exit(2);
+}
+const settings: SoakSettings = {
   tunnels: positive(values.tunnels, defaultSoakSettings.tunnels, 'tunnels'),
   seconds: positive(values.seconds, defaultSoakSettings.seconds, 'seconds'),
   rate: positive(values.rate, defaultSoakSettings.rate, 'rate'),
   source: values.source === true,
+  ...(relay === undefined ? {} : { relay }),
 };
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'egressgate-soak-'));
 const result = await runSoakSuite(workDir, (line) => process.stderr.write(`  ${line}\n`), settings);

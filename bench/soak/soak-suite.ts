@@ -14,6 +14,8 @@ export interface SoakSettings {
   readonly rate: number;
   /** Run src/ through tsx instead of building dist/ first (tsx's compiler adds about 60 MiB of RSS). */
   readonly source?: boolean;
+  /** The gateway's `relay` setting; absent = its default (native where the addon is built). */
+  readonly relay?: 'native' | 'js';
 }
 
 /** The CLI entry to measure: dist/cli/main.js, built now so it matches the source, or src/ via tsx. */
@@ -104,6 +106,7 @@ export async function runSoakSuite(
     maxConnections: tunnels * 2,
     raiseNofile,
     entry: prepareEntry(settings.source === true, progress),
+    ...(settings.relay === undefined ? {} : { relay: settings.relay }),
   });
   const settle = async (): Promise<void> => {
     await pollFor(
@@ -169,6 +172,7 @@ export async function runSoakSuite(
         'idle tunnels open',
         `${opened.opened} of ${tunnels} (failed ${opened.failed}), gauge ${active}, in ${openSeconds.toFixed(1)} s`,
       ],
+      ['relay (start line)', gateway.relay],
       ['descriptor limit per process', String(limit)],
       [
         'RSS before / with tunnels / after close',
@@ -210,6 +214,14 @@ export async function runSoakSuite(
         soakAfter,
       },
       goals: [
+        {
+          goal: `RSS under 100 MB with ${settings.tunnels} idle tunnels (issue 10, native relay)`,
+          met: opened.opened === tunnels && projectedMiB * 1.048576 < 100,
+          detail:
+            tunnels === settings.tunnels
+              ? `${(atPeak.rssMiB * 1.048576).toFixed(1)} MB with relay ${gateway.relay}`
+              : `${(projectedMiB * 1.048576).toFixed(1)} MB projected from ${tunnels} tunnels (the descriptor hard limit ${limit} allows no more), relay ${gateway.relay}`,
+        },
         {
           goal: `RSS under 200 MB with ${settings.tunnels} idle tunnels`,
           met: opened.opened === tunnels && projectedMiB * 1.048576 < 200,

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { selectRelay } from '../../src/net/select-relay.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -10,6 +11,8 @@ export interface Gateway {
   readonly pid: number;
   readonly port: number;
   readonly adminPort: number;
+  /** The relay in force: js when asked for or when the addon is not built (same rule as the app). */
+  readonly relay: string;
   /** Sum of egressgate_active_connections over all listeners, read from /metrics. */
   activeConnections(): Promise<number>;
   /** Reads one counter or gauge (summed over its series) from /metrics. */
@@ -49,6 +52,7 @@ export async function startGateway(
     readonly raiseNofile: string;
     /** The CLI entry: a compiled main.js (what production runs), or the TypeScript source through tsx. */
     readonly entry: string;
+    readonly relay?: 'native' | 'js';
   },
 ): Promise<Gateway> {
   const config = {
@@ -59,6 +63,7 @@ export async function startGateway(
     connectTo: options.connectTo,
     limits: { maxConnections: options.maxConnections },
     log: { level: 'warn' },
+    ...(options.relay === undefined ? {} : { relay: options.relay }),
   };
   const file = path.join(workDir, 'soak-config.yaml');
   writeFileSync(file, JSON.stringify(config));
@@ -78,6 +83,7 @@ export async function startGateway(
   const metrics = (): Promise<string> => getText(ports.adminPort, '/metrics');
   return {
     pid: child.pid ?? 0,
+    relay: selectRelay(options.relay ?? null).kind,
     ...ports,
     activeConnections: async () => sumMetric(await metrics(), 'egressgate_active_connections'),
     metric: async (name) => sumMetric(await metrics(), name),

@@ -10,6 +10,9 @@ import { mergeServeFlags, type ServeFlags } from '../config/merge-serve-flags.js
 import { readProxyPasswords } from '../config/read-proxy-passwords.js';
 import { resolveSettings } from '../config/resolve-settings.js';
 import { createLogger, isLogLevel } from '../observe/create-logger.js';
+import type { RelayKind } from '../net/native-relay.js';
+import { selectRelay } from '../net/select-relay.js';
+import { describeHeapTuning } from '../observe/describe-heap-tuning.js';
 import { superviseApp } from '../reload/supervise-app.js';
 import { serveWithWorkers } from '../workers/serve-with-workers.js';
 import { collectKeyValue, collectList } from './collect.js';
@@ -41,7 +44,7 @@ async function runServe(opts: ServeOptions): Promise<void> {
   }
   // Human-readable only on a terminal; pipes and container logs get the JSON lines the audit reads.
   const pretty = process.stdout.isTTY === true;
-  const announce = (addresses: AppAddresses, logger: Logger): void => {
+  const announce = (addresses: AppAddresses, logger: Logger, relay?: RelayKind): void => {
     const proxy = formatHostPort(addresses.listen);
     const admin = addresses.admin === null ? null : formatHostPort(addresses.admin);
     if (opts.demo === true) process.stderr.write(describeDemo(proxy, admin));
@@ -64,6 +67,9 @@ async function runServe(opts: ServeOptions): Promise<void> {
         admin,
         groups: settings.groups.map((g) => g.name),
         ...(settings.workers > 1 ? { workers: settings.workers } : {}),
+        // Workers choose their relay the same way from the same settings.
+        relay: relay ?? selectRelay(settings.relay).kind,
+        ...describeHeapTuning(process.env),
       },
       'egressgate started',
     );
@@ -93,7 +99,7 @@ async function runServe(opts: ServeOptions): Promise<void> {
   }
   const logger = createLogger({ level, pretty });
   const app = createApp({ config: settings, logger, registry: new Registry(), passwords });
-  announce(await app.start(), logger);
+  announce(await app.start(), logger, app.relay);
   const reloadPolicy = async (): Promise<void> =>
     app.reloadPolicy(config === undefined ? undefined : await readSource());
   const supervisor = superviseApp({

@@ -168,6 +168,7 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
     drainTimeoutMs: config.drainTimeoutMs ?? 30_000,
     tunnelSniCheck: config.tunnelSniCheck ?? true,
     workers: resolveWorkers(config.workers, options),
+    relay: config.relay ?? null,
     logLevel: config.log?.level ?? 'info',
     logDecisions: config.log?.decisions ?? 'all',
     deniedTopN: config.metrics?.deniedTopN ?? 50,

@@ -58,6 +58,8 @@ export interface ServeConfig {
   readonly tunnelSniCheck?: boolean;
   /** Processes sharing the listening ports (SO_REUSEPORT); `auto` = one per CPU. Default 1. */
   readonly workers?: number | 'auto';
+  /** Who moves tunnel bytes: the splice(2) addon (default where it is built) or Node streams. */
+  readonly relay?: 'native' | 'js';
   readonly log?: { readonly level?: string; readonly decisions?: DecisionLogging };
   readonly metrics?: { readonly deniedTopN?: number };
 }

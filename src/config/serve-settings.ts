@@ -35,6 +35,8 @@ export interface ServeSettings {
   readonly tunnelSniCheck: boolean;
   /** Worker processes; 1 = the gateway runs in this process, as before. */
   readonly workers: number;
+  /** The relay asked for; null = native where the addon is built, else js. */
+  readonly relay: 'native' | 'js' | null;
   readonly logLevel: string;
   readonly logDecisions: DecisionLogging;
   readonly deniedTopN: number;

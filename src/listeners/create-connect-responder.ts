@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { NativeRelay } from '../net/native-relay.js';
 import { tunnel } from '../net/tunnel.js';
 import { applyDenyStyle } from '../proxy/apply-deny-style.js';
 import type { EgressResponder } from '../proxy/egress-responder.js';
@@ -15,6 +16,7 @@ export function createConnectResponder(
   head: Buffer,
   idleMs: number,
   sniCheck?: Omit<SniCheckOptions, 'refuse' | 'idleMs'> & { readonly decide: DecideTunnelSni },
+  native?: NativeRelay | null,
 ): EgressResponder {
   return {
     deny(request, decision, style) {
@@ -37,10 +39,11 @@ export function createConnectResponder(
         return createSniCheckedTunnel(client, connection.socket, head, {
           ...sniCheck,
           idleMs,
+          native,
           refuse: (sni) => sniCheck.decide(request, sni),
         });
       }
-      return tunnel(client, connection.socket, { firstBytes: head, idleMs });
+      return tunnel(client, connection.socket, { firstBytes: head, idleMs, native });
     },
   };
 }

@@ -84,7 +84,7 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
       host: target?.host ?? sanitizeRawTarget(req.url),
       port: target?.port ?? 0,
     };
-    const responder = createConnectResponder(socket, head, options.idleMs, sniCheck);
+    const responder = createConnectResponder(socket, head, options.idleMs, sniCheck, options.nativeRelay);
     enqueue(socket, null, () =>
       handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined),
     );

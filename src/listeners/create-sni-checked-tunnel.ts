@@ -1,10 +1,12 @@
 import type { Socket } from 'node:net';
+import type { NativeRelay } from '../net/native-relay.js';
 import { tunnel, type Tunnel } from '../net/tunnel.js';
 import { parseClientHello } from '../net/parse-client-hello.js';
 import type { CloseReason } from '../observe/recorder.js';
 
 export interface SniCheckOptions {
   readonly idleMs: number;
+  readonly native?: NativeRelay | null | undefined;
   readonly helloTimeoutMs: number;
   readonly maxHelloBytes: number;
   /** true = the hello's name is refused: close before a byte goes upstream. */
@@ -22,6 +24,7 @@ export function createSniCheckedTunnel(
   options: SniCheckOptions,
 ): Tunnel {
   let inner: Tunnel | null = null;
+  let onBytes: ((bytesOut: number, bytesIn: number) => void) | null = null;
   let settle: (reason: CloseReason) => void = () => undefined;
   const done = new Promise<CloseReason>((resolve) => {
     settle = resolve;
@@ -41,7 +44,12 @@ export function createSniCheckedTunnel(
   };
   const start = (): void => {
     stopReading();
-    inner = tunnel(client, upstream, { firstBytes: Buffer.concat(chunks, received), idleMs: options.idleMs });
+    inner = tunnel(client, upstream, {
+      firstBytes: Buffer.concat(chunks, received),
+      idleMs: options.idleMs,
+      native: options.native,
+    });
+    if (onBytes !== null) inner.watchBytes?.(onBytes);
     void inner.done.then(settle);
   };
   const shut = (reason: CloseReason): void => {
@@ -85,6 +93,12 @@ export function createSniCheckedTunnel(
     close(reason) {
       if (inner !== null) inner.close(reason);
       else shut(reason);
+    },
+    // Before the hello is checked no byte has moved; after, the inner tunnel's counters are the ones.
+    bytes: () => inner?.bytes?.() ?? { written: upstream.bytesWritten, read: upstream.bytesRead },
+    watchBytes(watch) {
+      onBytes = watch;
+      inner?.watchBytes?.(watch);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { NativeRelay } from '../net/native-relay.js';
 import { tunnel } from '../net/tunnel.js';
 import { applyDenyStyle } from '../proxy/apply-deny-style.js';
 import type { EgressResponder } from '../proxy/egress-responder.js';
@@ -8,7 +9,12 @@ import type { EgressResponder } from '../proxy/egress-responder.js';
  * `forbidden`, as a rejecting server would; RST or silence per deny style), a failed dial resets
  * it, and an allowed one is a splice that first replays the bytes already read.
  */
-export function createTcpResponder(client: Socket, firstBytes: Buffer, idleMs: number): EgressResponder {
+export function createTcpResponder(
+  client: Socket,
+  firstBytes: Buffer,
+  idleMs: number,
+  native?: NativeRelay | null,
+): EgressResponder {
   return {
     deny(_request, _decision, style) {
       applyDenyStyle(client, style, () => closeClient(client), { holdMs: idleMs });
@@ -21,7 +27,7 @@ export function createTcpResponder(client: Socket, firstBytes: Buffer, idleMs: n
       }
     },
     relay(_request, connection) {
-      return tunnel(client, connection.socket, { firstBytes, idleMs });
+      return tunnel(client, connection.socket, { firstBytes, idleMs, native });
     },
   };
 }

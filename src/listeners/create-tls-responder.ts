@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { NativeRelay } from '../net/native-relay.js';
 import { tunnel } from '../net/tunnel.js';
 import { applyDenyStyle } from '../proxy/apply-deny-style.js';
 import type { EgressResponder } from '../proxy/egress-responder.js';
@@ -18,7 +19,12 @@ function sendAlert(socket: Socket, alert: Buffer): void {
 }
 
 /** Transparent TLS: a TLS alert for no, the replayed ClientHello and a splice for yes. */
-export function createTlsResponder(client: Socket, hello: Buffer, idleMs: number): EgressResponder {
+export function createTlsResponder(
+  client: Socket,
+  hello: Buffer,
+  idleMs: number,
+  native?: NativeRelay | null,
+): EgressResponder {
   return {
     deny(_request, _decision, style) {
       applyDenyStyle(client, style, () => sendAlert(client, accessDenied), { holdMs: idleMs });
@@ -27,7 +33,7 @@ export function createTlsResponder(client: Socket, hello: Buffer, idleMs: number
       sendAlert(client, internalError);
     },
     relay(_request, connection) {
-      return tunnel(client, connection.socket, { firstBytes: hello, idleMs });
+      return tunnel(client, connection.socket, { firstBytes: hello, idleMs, native });
     },
   };
 }

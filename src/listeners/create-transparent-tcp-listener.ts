@@ -44,7 +44,7 @@ export function createTransparentTcpListener(
         ctx,
         request,
         socket,
-        createTcpResponder(socket, Buffer.alloc(0), options.idleMs),
+        createTcpResponder(socket, Buffer.alloc(0), options.idleMs, options.nativeRelay),
         'invalid_target',
       );
       return;
@@ -69,7 +69,7 @@ export function createTransparentTcpListener(
     const asTcp = (): void => {
       const bytes = stop();
       const request = tcpRequest(ctx.newId(), client, original, original);
-      const responder = createTcpResponder(socket, bytes, options.idleMs);
+      const responder = createTcpResponder(socket, bytes, options.idleMs, options.nativeRelay);
       void handleEgress(ctx, request, socket, responder, destination.loop ? 'loop' : undefined);
     };
     const asTls = (hello: HelloOk): void => {
@@ -86,7 +86,13 @@ export function createTransparentTcpListener(
         originalDst: original,
         ...(hello.ech ? { ech: true } : {}),
       };
-      void handleEgress(ctx, request, socket, createTlsResponder(socket, bytes, options.idleMs), denial);
+      void handleEgress(
+        ctx,
+        request,
+        socket,
+        createTlsResponder(socket, bytes, options.idleMs, options.nativeRelay),
+        denial,
+      );
     };
     const asHttp = (): void => {
       const bytes = stop();

@@ -47,7 +47,13 @@ export function createTransparentTlsListener(
         ...(original === null ? {} : { originalDst: original }),
         ...(hello?.ech === true ? { ech: true } : {}),
       };
-      void handleEgress(ctx, request, socket, createTlsResponder(socket, bytes, options.idleMs), denial);
+      void handleEgress(
+        ctx,
+        request,
+        socket,
+        createTlsResponder(socket, bytes, options.idleMs, options.nativeRelay),
+        denial,
+      );
     };
     // Parse again only once the parser's own estimate of missing bytes has arrived, so a hello
     // trickled in byte by byte costs a few parses, not one per byte.

@@ -1,3 +1,4 @@
+import type { NativeRelay } from '../net/native-relay.js';
 import type { PendingConnections } from './pending-connections.js';
 
 /** Limits and timeouts every listener applies to its clients. */
@@ -13,4 +14,6 @@ export interface ListenerOptions {
   readonly pending?: PendingConnections;
   /** Decide the SNI of a ClientHello inside CONNECT tunnels to port 443; absent = false. */
   readonly tunnelSniCheck?: boolean;
+  /** The splice(2) relay for allowed tunnels; absent or null = the JS relay. */
+  readonly nativeRelay?: NativeRelay | null;
 }

@@ -1,10 +1,13 @@
 import type { Socket } from 'node:net';
 import type { CloseReason } from '../observe/recorder.js';
+import type { NativeRelay } from './native-relay.js';
 
 export interface TunnelOptions {
   /** Bytes already read from the client (CONNECT head, a replayed ClientHello) to send first. */
   readonly firstBytes: Buffer;
   readonly idleMs: number;
+  /** The splice(2) relay to hand the sockets to; absent or unable = the JS relay below. */
+  readonly native?: NativeRelay | null | undefined;
 }
 
 export interface Tunnel {
@@ -12,6 +15,13 @@ export interface Tunnel {
   readonly done: Promise<CloseReason>;
   /** Ends the tunnel from outside (drain, reload). */
   close(reason: CloseReason): void;
+  /**
+   * The upstream socket's byte counters including what moved past Node (native relay); absent =
+   * read them from the socket.
+   */
+  bytes?(): { readonly written: number; readonly read: number };
+  /** Bytes as they move (native relay: every few seconds), so metrics count open tunnels too. */
+  watchBytes?(onBytes: (bytesOut: number, bytesIn: number) => void): void;
 }
 
 /**
@@ -115,7 +125,15 @@ function settleClosed(t: SplicedTunnel): void {
   t.settle = noop;
 }
 
+/** A native splice tunnel where the relay can take both sockets, else the JS one. */
 export function tunnel(client: Socket, upstream: Socket, options: TunnelOptions): Tunnel {
+  return (
+    options.native?.adopt(client, upstream, options.firstBytes, options.idleMs) ??
+    relayInJs(client, upstream, options)
+  );
+}
+
+function relayInJs(client: Socket, upstream: Socket, options: TunnelOptions): Tunnel {
   const t = new SplicedTunnel(client, upstream);
   for (const socket of [client, upstream] as Spliced[]) {
     socket[tunnelOf] = t;

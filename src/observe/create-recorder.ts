@@ -52,6 +52,8 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
   const held = new Map<string, DecisionFields>();
   const limitScopes = new Map<string, LimitScope>();
   const connected = new Map<string, EgressRequest['listener']>();
+  // Bytes of open relays already in egressgate_bytes_total, so the close adds only the rest.
+  const counted = new Map<string, { out: number; in: number }>();
 
   const flush = (id: string, dialed: SocketAddress | null, extra?: DecisionFields): void => {
     const fields = held.get(id);
@@ -62,6 +64,15 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
   };
 
   return {
+    relayed(request: EgressRequest, bytesOut: number, bytesIn: number): void {
+      const sum = counted.get(request.id) ?? { out: 0, in: 0 };
+      sum.out += bytesOut;
+      sum.in += bytesIn;
+      counted.set(request.id, sum);
+      metrics.bytes.inc({ direction: 'out', listener: request.listener }, bytesOut);
+      metrics.bytes.inc({ direction: 'in', listener: request.listener }, bytesIn);
+    },
+
     limitReached(request: EgressRequest, scope: LimitScope): void {
       limitScopes.set(request.id, scope);
     },
@@ -120,8 +131,13 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
         connected.delete(request.id);
         metrics.activeConnections.dec({ listener });
       }
-      metrics.bytes.inc({ direction: 'out', listener: request.listener }, record.bytesOut);
-      metrics.bytes.inc({ direction: 'in', listener: request.listener }, record.bytesIn);
+      const already = counted.get(request.id);
+      counted.delete(request.id);
+      metrics.bytes.inc(
+        { direction: 'out', listener: request.listener },
+        record.bytesOut - (already?.out ?? 0),
+      );
+      metrics.bytes.inc({ direction: 'in', listener: request.listener }, record.bytesIn - (already?.in ?? 0));
       const decision = record.decision;
       if (skipsAllowed && decision.verdict === 'allow') return;
       logger.info(

@@ -44,6 +44,8 @@ export interface Recorder {
   connected(request: EgressRequest, dialed: SocketAddress, connectSeconds: number): void;
   dialFailed(request: EgressRequest, code: DialErrorCode): void;
   closed(record: ConnectionRecord): void;
+  /** Bytes an open relay moved since its last report; closed() then counts only the rest. */
+  relayed?(request: EgressRequest, bytesOut: number, bytesIn: number): void;
   /** Which connection limit refused this request; called before decided(). */
   limitReached?(request: EgressRequest, scope: 'global' | 'group'): void;
 }

@@ -8,6 +8,10 @@ import type { DenyStyle } from '../config/serve-config.js';
 export interface Relay {
   readonly done: Promise<CloseReason>;
   close(reason: CloseReason): void;
+  /** The upstream socket's counters when bytes move past Node (native relay); absent = the socket's. */
+  bytes?(): { readonly written: number; readonly read: number };
+  /** Bytes while the relay is open (native relay), counted in the metrics before the close. */
+  watchBytes?(onBytes: (bytesOut: number, bytesIn: number) => void): void;
 }
 
 /**

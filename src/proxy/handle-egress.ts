@@ -8,7 +8,7 @@ import { decide, denial } from '../policy/decide.js';
 import type { Decision, Deny, DenyReason } from '../policy/decision.js';
 import type { CloseReason } from '../observe/recorder.js';
 import type { EgressContext } from './egress-context.js';
-import type { EgressResponder } from './egress-responder.js';
+import type { EgressResponder, Relay } from './egress-responder.js';
 import type { ActiveGroup } from './policy-state.js';
 
 type Planned = Awaited<ReturnType<EgressContext['dialer']['plan']>>;
@@ -111,6 +111,7 @@ async function processEgress(
   const early = refuseEarly(ctx, request, group, listenerDenial);
   let dialed: SocketAddress | null = null;
   let connection: Connection | null = null;
+  let relay: Relay | null = null;
   let closeReason: CloseReason = 'denied';
 
   // Past refuseEarly the connection holds a slot until it is closed, or a bug cuts it short.
@@ -121,14 +122,19 @@ async function processEgress(
   };
   const close = (decision: Decision): void => {
     releaseSlot();
+    // A native relay moved the bytes past Node's socket; its counters include the socket's.
+    const counts = relay?.bytes?.() ?? {
+      written: connection?.socket.bytesWritten ?? 0,
+      read: connection?.socket.bytesRead ?? 0,
+    };
     ctx.recorder.closed({
       request,
       group: groupName,
       decision,
       mode,
       dialed,
-      bytesOut: connection === null ? 0 : connection.socket.bytesWritten - connection.handshake.written,
-      bytesIn: connection === null ? 0 : connection.socket.bytesRead - connection.handshake.read,
+      bytesOut: connection === null ? 0 : counts.written - connection.handshake.written,
+      bytesIn: connection === null ? 0 : counts.read - connection.handshake.read,
       durationMs: ctx.now() - started,
       closeReason,
     });
@@ -175,8 +181,9 @@ async function processEgress(
     dialed = connection.dialed;
     ctx.recorder.connected(request, dialed, (ctx.now() - connectStarted) / 1000);
     try {
-      const relay = responder.relay(request, connection);
+      relay = responder.relay(request, connection);
       ctx.active.track(relay);
+      relay.watchBytes?.((bytesOut, bytesIn) => ctx.recorder.relayed?.(request, bytesOut, bytesIn));
       closeReason = await relay.done;
     } catch {
       closeReason = 'error';

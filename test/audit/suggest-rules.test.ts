@@ -42,8 +42,8 @@ describe('suggestRules', () => {
       denied('files.example.com', 80, 'path_not_allowed', ['/pub/a.crl', '/pub/../admin']),
       denied('odd.example.org', 80, 'path_not_allowed', ['/x//../y']),
     ]);
-    expect(rules.find((r) => r.hosts.includes('files.example.com'))?.paths).toEqual(['/pub/a.crl']);
-    expect(rules.find((r) => r.hosts.includes('odd.example.org'))).toBeUndefined();
+    expect(rules.find((r) => r.hosts?.includes('files.example.com'))?.paths).toEqual(['/pub/a.crl']);
+    expect(rules.find((r) => r.hosts?.includes('odd.example.org'))).toBeUndefined();
   });
 
   it('groups N names under one parent into a wildcard, and keeps fewer exact', () => {

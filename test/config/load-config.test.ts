@@ -59,6 +59,7 @@ describe('config file', () => {
   it.each([
     ['an unknown key', 'listen: 127.0.0.1:3128\nlisen: x\n', 2, /unknown key 'lisen'/],
     ['a bad mode', 'profiles: [a]\nmode: block\n', 2, /'mode' must be one of enforce, report/],
+    ['a bad relay', 'profiles: [a]\nrelay: splice\n', 2, /'relay' must be one of native, js/],
     [
       'a bad CIDR in a group',
       'clientGroups:\n  - name: g\n    cidrs: [10.0.0.0/8, "nope"]\n    profiles: [a]\n',

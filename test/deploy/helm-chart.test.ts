@@ -95,6 +95,14 @@ describe('helm chart egressgate', () => {
         expect(dig(pod(), 'automountServiceAccountToken')).toBe(false);
       });
 
+      it('sets the glibc heap thresholds the addon would set, for an image where it cannot load', () => {
+        const env = dig(container(), 'env') as { name: string; value?: string }[];
+        const tunables = env.find((e) => e.name === 'GLIBC_TUNABLES')?.value ?? '';
+        // 64 MiB trim threshold (issue 10: 1-8 MiB did not stop the trim/fault cycle).
+        expect(tunables.split(':')).toContain('glibc.malloc.trim_threshold=67108864');
+        expect(tunables).toMatch(/glibc\.malloc\.mmap_threshold=\d+/);
+      });
+
       it('mounts the config directory (hot reload: no subPath) and an emptyDir at /tmp', () => {
         const mounts = dig(container(), 'volumeMounts') as {
           name: string;

@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { RelayKind } from '../../src/net/native-relay.js';
 import { superviseApp, type Supervisor } from '../../src/reload/supervise-app.js';
 import { captureLog } from '../observe/capture-log.js';
+import { describeRelays } from '../support/relays.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import type { Upstream } from '../support/start-upstream.js';
 import {
@@ -18,10 +20,10 @@ let upstream: Upstream;
 let policy: PolicyDir;
 let gate: TestApp;
 let supervisor: Supervisor;
-const signals = new EventEmitter();
-const registry = new Registry();
+let signals: EventEmitter;
+let registry: Registry;
 // The supervisor's own lines (reloads, shutdown); decisions go to the app's captured log.
-const ops = captureLog();
+let ops: ReturnType<typeof captureLog>;
 
 async function reloads(result: string): Promise<number | undefined> {
   const m = await registry.getSingleMetric('egressgate_policy_reloads_total')?.get();
@@ -34,11 +36,14 @@ async function statusOf(host: string): Promise<number> {
   return t.status;
 }
 
-beforeAll(async () => {
+async function startGate(relay: RelayKind): Promise<void> {
+  signals = new EventEmitter();
+  registry = new Registry();
+  ops = captureLog();
   upstream = await startEchoUpstream();
   policy = await makePolicyDir(['first.ops.test']);
   gate = await startTestApp(
-    { policies: policy.dir, profiles: [PROFILE], connectTo: [`::127.0.0.1:${upstream.port}`] },
+    { relay, policies: policy.dir, profiles: [PROFILE], connectTo: [`::127.0.0.1:${upstream.port}`] },
     { registry },
   );
   // SIGHUP comes from an emitter: the real process signal is the CLI test's job.
@@ -50,16 +55,18 @@ beforeAll(async () => {
     watchDirs: [],
     signals,
   });
-});
+}
 
-afterAll(async () => {
+async function stopGate(): Promise<void> {
   await supervisor.shutdown('SIGTERM');
   await upstream.close();
   await policy.remove();
-});
+}
 
-describe('reload while a tunnel is open', () => {
+describeRelays('reload while a tunnel is open', (relay) => {
   let tunnel: Tunnel;
+  beforeAll(() => startGate(relay));
+  afterAll(() => stopGate());
 
   it('starts with the first policy', async () => {
     tunnel = await openTunnel(gate.addresses.listen.port, 'first.ops.test:443');

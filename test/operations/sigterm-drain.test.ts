@@ -3,6 +3,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RelayKind } from '../../src/net/native-relay.js';
+import { describeRelays } from '../support/relays.js';
 import type { Upstream } from '../support/start-upstream.js';
 import { makePolicyDir, openTunnel, PROFILE, startEchoUpstream, type PolicyDir } from './ops-fixture.js';
 import { spawnServe, type ServeProcess } from './spawn-serve.js';
@@ -22,8 +24,8 @@ afterAll(async () => {
   await policy.remove();
 });
 
-async function serve(drainTimeoutMs: number): Promise<ServeProcess> {
-  const file = join(policy.dir, `serve-${drainTimeoutMs}.yaml`);
+async function serve(drainTimeoutMs: number, relay?: RelayKind): Promise<ServeProcess> {
+  const file = join(policy.dir, `serve-${drainTimeoutMs}-${relay ?? 'default'}.yaml`);
   await writeFile(
     file,
     [
@@ -33,6 +35,7 @@ async function serve(drainTimeoutMs: number): Promise<ServeProcess> {
       `profiles: [${PROFILE}]`,
       `connectTo: ['::127.0.0.1:${upstream.port}']`,
       `drainTimeoutMs: ${drainTimeoutMs}`,
+      ...(relay === undefined ? [] : [`relay: ${relay}`]),
       '',
     ].join('\n'),
   );
@@ -89,9 +92,18 @@ describe('reload in the real process', () => {
   });
 });
 
-describe('SIGTERM with a tunnel open (real CLI)', () => {
+describeRelays('SIGTERM with a tunnel open (real CLI)', (relay) => {
+  it('says in the start line which relay and which heap thresholds are in force', async () => {
+    const gate = await serve(1_000, relay);
+    const start = await gate.waitForLine((l) => l['event'] === 'start');
+    // The addon sets the thresholds when it loads; the js relay run loads it too (SO_ORIGINAL_DST).
+    expect(start).toMatchObject({ relay, heapTuning: 'mallopt', trimThreshold: 64 * 1024 * 1024 });
+    gate.child.kill('SIGTERM');
+    expect(await gate.exited).toBe(0);
+  });
+
   it('stops accepting, turns /readyz 503, lets the tunnel finish, and exits 0', async () => {
-    const gate = await serve(20_000);
+    const gate = await serve(20_000, relay);
     expect((await request(`http://127.0.0.1:${gate.adminPort}/readyz`)).statusCode).toBe(200);
     const tunnel = await openTunnel(gate.proxyPort, 'drain.ops.test:443');
     expect(tunnel.status).toBe(200);
@@ -119,7 +131,7 @@ describe('SIGTERM with a tunnel open (real CLI)', () => {
   });
 
   it('closes a tunnel still open at the drain timeout and exits 0', async () => {
-    const gate = await serve(300);
+    const gate = await serve(300, relay);
     const tunnel = await openTunnel(gate.proxyPort, 'drain.ops.test:443');
     expect(await tunnel.roundTrip('hold')).toBe('hold');
     const tunnelClosed = new Promise<void>((resolve) => tunnel.socket.once('close', () => resolve()));

@@ -1,12 +1,15 @@
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { ServeConfig } from '../../src/config/serve-config.js';
+import type { RelayKind } from '../../src/net/native-relay.js';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
+import { describeRelays } from '../support/relays.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
 
 let upstream: Upstream;
+let relay: RelayKind = 'js';
 const opened: TestApp[] = [];
 
 beforeEach(async () => {
@@ -20,7 +23,7 @@ afterEach(async () => {
 });
 
 async function start(config: ServeConfig): Promise<TestApp> {
-  const gate = await startTestApp({ connectTo: [`::127.0.0.1:${upstream.port}`], ...config });
+  const gate = await startTestApp({ relay, connectTo: [`::127.0.0.1:${upstream.port}`], ...config });
   opened.push(gate);
   return gate;
 }
@@ -43,11 +46,17 @@ function closed(socket: Socket): Promise<void> {
   return new Promise((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
 }
 
-describe('connection lifecycle', () => {
+describeRelays('connection lifecycle', (kind) => {
+  beforeAll(() => {
+    relay = kind;
+  });
+
   it('closes an idle tunnel after timeouts.idleMs (idle_timeout)', async () => {
     const gate = await start({ timeouts: { idleMs: 200 } });
     const { status, socket } = await openTunnel(gate);
     expect(status).toBe(200);
+    // One byte through (not a ClientHello, so the relay takes over at once), then silence.
+    socket.write('x');
     await closed(socket);
     const line = await gate.waitForLine((l) => l['msg'] === 'close');
     expect(line['closeReason']).toBe('idle_timeout');
@@ -56,6 +65,7 @@ describe('connection lifecycle', () => {
   it('drain closes what is still open after the timeout (drained) and stops accepting', async () => {
     const gate = await start({});
     const { socket } = await openTunnel(gate);
+    socket.write('x');
     await gate.app.drain(50);
     await closed(socket);
     expect((await gate.waitForLine((l) => l['msg'] === 'close'))['closeReason']).toBe('drained');

@@ -2,10 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { testCa } from '../support/make-certs.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
+import { countTcpHandles, describeRelays } from '../support/relays.js';
 import { startHttpsUpstream, startTcpUpstream, type Upstream } from '../support/start-upstream.js';
 
 const MiB = 1024 * 1024;
@@ -39,17 +40,9 @@ beforeAll(async () => {
     socket.on('end', () => socket.end(hash.digest('hex')));
   });
   wss = await startHttpsUpstream(['ws.example.test']);
-  gate = await startTestApp({
-    connectTo: [
-      `allowed.example.test:443:127.0.0.1:${bulk.port}`,
-      `management.azure.com:443:127.0.0.1:${halfClose.port}`,
-      `ws.example.test:443:127.0.0.1:${wss.port}`,
-    ],
-  });
 });
 
 afterAll(async () => {
-  await gate.stop();
   await Promise.all([bulk.close(), halfClose.close(), wss.close()]);
 });
 
@@ -72,7 +65,31 @@ function openTunnel(target: string): Promise<Socket> {
   });
 }
 
-describe('tunnel', () => {
+describeRelays('tunnel', (relay) => {
+  beforeAll(async () => {
+    gate = await startTestApp({
+      relay,
+      connectTo: [
+        `allowed.example.test:443:127.0.0.1:${bulk.port}`,
+        `management.azure.com:443:127.0.0.1:${halfClose.port}`,
+        `ws.example.test:443:127.0.0.1:${wss.port}`,
+      ],
+    });
+  });
+  afterAll(() => gate.stop());
+
+  it(`is carried by the ${relay} relay (a native tunnel leaves no Node socket in the proxy)`, async () => {
+    expect(gate.app.relay).toBe(relay);
+    const before = countTcpHandles();
+    const socket = await openTunnel('management.azure.com:443');
+    // Not a ClientHello: the SNI check lets it through at once and the relay takes over.
+    socket.write('x');
+    // The test's client and the upstream's accepted socket, plus the proxy's two in JS.
+    await expect.poll(() => countTcpHandles() - before).toBe(relay === 'native' ? 2 : 4);
+    socket.end();
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()).resume());
+  });
+
   it('carries 100 MiB byte-exact and counts the bytes', async () => {
     const socket = await openTunnel('allowed.example.test:443');
     const hash = createHash('sha256');
@@ -100,8 +117,39 @@ describe('tunnel', () => {
     socket.on('data', (c: Buffer) => (answer += c.toString()));
     await new Promise<void>((resolve) => socket.on('end', resolve));
     expect(answer).toBe(createHash('sha256').update(payload).digest('hex'));
-    const close = await gate.waitForLine((l) => l['msg'] === 'close' && l['host'] === 'management.azure.com');
+    const close = await gate.waitForLine(
+      (l) => l['msg'] === 'close' && l['host'] === 'management.azure.com' && l['bytesOut'] === payload.length,
+    );
     expect(close).toMatchObject({ bytesOut: payload.length, bytesIn: 64, closeReason: 'client_closed' });
+  });
+
+  it('carries 100 MiB byte-exact towards the upstream, which answers after the half-close', async () => {
+    const socket = await openTunnel('management.azure.com:443');
+    const expected = createHash('sha256');
+    let sent = 0;
+    await new Promise<void>((resolve) => {
+      const pump = (): void => {
+        while (sent < 100) {
+          sent++;
+          expected.update(block);
+          if (!socket.write(block)) {
+            socket.once('drain', pump);
+            return;
+          }
+        }
+        socket.end();
+        resolve();
+      };
+      pump();
+    });
+    let answer = '';
+    socket.on('data', (c: Buffer) => (answer += c.toString()));
+    await new Promise<void>((resolve) => socket.on('end', resolve));
+    expect(answer).toBe(expected.digest('hex'));
+    const close = await gate.waitForLine(
+      (l) => l['msg'] === 'close' && l['host'] === 'management.azure.com' && l['bytesOut'] === 100 * MiB,
+    );
+    expect(close).toMatchObject({ bytesIn: 64, closeReason: 'client_closed' });
   });
 
   it('carries a wss websocket (ws client over CONNECT)', async () => {
@@ -123,6 +171,8 @@ describe('tunnel', () => {
     const handles = (): number =>
       process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'Timeout').length;
     const before = handles();
+    const closes = (): number => gate.lines.filter((l) => l['msg'] === 'close').length;
+    const closedBefore = closes();
     for (let round = 0; round < 5; round++) {
       await Promise.all(
         Array.from({ length: 10 }, async () => {
@@ -132,7 +182,7 @@ describe('tunnel', () => {
         }),
       );
     }
-    await gate.waitForLine(() => gate.lines.filter((l) => l['msg'] === 'close').length >= 50);
+    await gate.waitForLine(() => closes() >= closedBefore + 50);
     expect(gate.app.activeConnections()).toBe(0);
     await expect.poll(handles).toBeLessThanOrEqual(before);
   });

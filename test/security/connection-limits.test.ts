@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { RelayKind } from '../../src/net/native-relay.js';
 import { readMetric, pollUntil, readActiveGauge } from '../faults/leak-check.js';
 import { openTunnel, roundTrip, type TunnelAnswer } from '../faults/open-tunnel.js';
+import { describeRelays } from '../support/relays.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
 
@@ -14,10 +16,18 @@ let echo: Upstream;
 
 beforeAll(async () => {
   echo = await startTcpUpstream((s) => s.pipe(s));
+});
+
+afterAll(async () => {
+  await echo.close();
+});
+
+async function startGate(relay: RelayKind): Promise<void> {
   registry = new Registry();
   const group = { profiles: ['faults-test'] };
   gate = await startTestApp(
     {
+      relay,
       policies,
       limits: { maxConnections: 3 },
       clientGroups: [
@@ -28,12 +38,7 @@ beforeAll(async () => {
     },
     { registry },
   );
-});
-
-afterAll(async () => {
-  await gate.stop();
-  await echo.close();
-});
+}
 
 async function open(from: string): Promise<TunnelAnswer> {
   return openTunnel(gate.addresses.listen.port, 'echo.limit.test:443', from);
@@ -56,7 +61,10 @@ function expectLimitAnswer(answer: TunnelAnswer): void {
   expect(answer.headers['proxy-status']).toMatch(/^egressgate; error=connection_limit_reached;/);
 }
 
-describe('connection limits', () => {
+describeRelays('connection limits', (relay) => {
+  beforeAll(() => startGate(relay));
+  afterAll(() => gate.stop());
+
   it('refuses a second connection from a group capped at 1 with 503, others still pass', async () => {
     const first = await open('127.0.0.2');
     expect(first.status).toBe(200);
@@ -82,6 +90,8 @@ describe('connection limits', () => {
   it('refuses the connection beyond limits.maxConnections with 503 (scope global)', async () => {
     const open3 = [await open('127.0.0.1'), await open('127.0.0.1'), await open('127.0.0.1')];
     expect(open3.map((t) => t.status)).toEqual([200, 200, 200]);
+    // Bytes through each: the relay (native or js) carries them, and they still hold their slots.
+    for (const t of open3) expect(await roundTrip(t.socket, 'held')).toBe('held');
     expect(await readActiveGauge(registry)).toBe(3);
     const fourth = await open('127.0.0.1');
     expectLimitAnswer(fourth);
