@@ -7,13 +7,13 @@ import type { PolicyView } from '../audit/redecide-traffic.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../audit/render-report.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import { collectKeyValue, collectList } from './collect.js';
-import { defaultPoliciesDir } from './default-policies-dir.js';
+import { POLICIES_FLAG, policiesDirs } from './policies-dirs.js';
 import { reportCliError } from './report-cli-error.js';
 
 interface AuditOptions {
   profile: string[];
   set: Record<string, string>;
-  policies: string;
+  policies: string[];
   format: ReportFormat;
   out?: string;
   wildcardMin: number;
@@ -48,7 +48,7 @@ export function createAuditCommand(): Command {
       [],
     )
     .option('-s, --set <key=value>', 'profile parameter (repeatable)', collectKeyValue, {})
-    .option('--policies <dir>', 'directory of profiles', defaultPoliciesDir())
+    .option(...POLICIES_FLAG)
     .addOption(new Option('-f, --format <format>', 'report format').choices(REPORT_FORMATS).default('table'))
     .option('-o, --out <file>', 'write the report here instead of stdout')
     .option(
@@ -75,7 +75,11 @@ async function runAudit(files: readonly string[], opts: AuditOptions): Promise<n
   let policy: PolicyView | null = null;
   if (opts.profile.length > 0) {
     try {
-      const compiled = await loadPolicy({ dir: opts.policies, profiles: opts.profile, parameters: opts.set });
+      const compiled = await loadPolicy({
+        dir: policiesDirs(opts.policies),
+        profiles: opts.profile,
+        parameters: opts.set,
+      });
       policy = createPolicyView(compiled, opts.profile, opts.set);
     } catch (err) {
       return reportCliError(err);

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { createApp } from '../app.js';
 import { ConfigError } from '../config/config-error.js';
 import { demoConfig, describeDemo } from '../config/demo-config.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfigWithOrigin, type ConfigOrigin } from '../config/load-config.js';
 import { mergeServeFlags, type ServeFlags } from '../config/merge-serve-flags.js';
 import { readProxyPasswords } from '../config/read-proxy-passwords.js';
 import { resolveSettings } from '../config/resolve-settings.js';
@@ -29,9 +29,15 @@ async function runServe(opts: ServeOptions): Promise<void> {
   if (opts.demo === true && opts.config !== undefined) {
     throw new ConfigError('--demo runs the embedded demo config; leave out --config');
   }
-  const file =
-    opts.demo === true ? demoConfig : opts.config === undefined ? {} : await loadConfig(opts.config);
-  const settings = resolveSettings(mergeServeFlags(file, opts), { defaultPoliciesDir: defaultPoliciesDir() });
+  const loaded = opts.config === undefined ? null : await loadConfigWithOrigin(opts.config);
+  const file = opts.demo === true ? demoConfig : (loaded?.config ?? {});
+  const withOrigin = (
+    origin: ConfigOrigin | undefined,
+  ): { defaultPoliciesDir: string; origin?: ConfigOrigin } =>
+    origin === undefined
+      ? { defaultPoliciesDir: defaultPoliciesDir() }
+      : { defaultPoliciesDir: defaultPoliciesDir(), origin };
+  const settings = resolveSettings(mergeServeFlags(file, opts), withOrigin(loaded?.origin));
   const passwords = readProxyPasswords(settings.groups, process.env);
   const level = opts.logLevel ?? settings.logLevel;
   if (!isLogLevel(level)) {
@@ -63,9 +69,8 @@ async function runServe(opts: ServeOptions): Promise<void> {
   const { config } = opts;
   const reloadPolicy = async (): Promise<void> => {
     if (config === undefined) return app.reloadPolicy();
-    const next = resolveSettings(mergeServeFlags(await loadConfig(config), opts), {
-      defaultPoliciesDir: defaultPoliciesDir(),
-    });
+    const again = await loadConfigWithOrigin(config);
+    const next = resolveSettings(mergeServeFlags(again.config, opts), withOrigin(again.origin));
     return app.reloadPolicy(next);
   };
   const supervisor = superviseApp({
@@ -88,7 +93,11 @@ export function createServeCommand(): Command {
       collectList,
     )
     .option('-s, --set <key=value>', 'profile parameter (repeatable)', collectKeyValue)
-    .option('--policies <dir>', 'directory of profiles (default: the shipped policies/)')
+    .option(
+      '--policies <dir>',
+      'directory of profiles (repeatable: a later one replaces a profile of the same name; default: the shipped policies/)',
+      collectList,
+    )
     .option('--listen <addr:port>', 'explicit proxy address (default 127.0.0.1:3128)')
     .option('--transparent-tls <addr:port[=dest_port]>', 'transparent TLS listener (repeatable)', collectList)
     .option(

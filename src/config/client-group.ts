@@ -12,4 +12,12 @@ export interface ClientGroup {
   readonly mode: Mode;
   readonly denyStyle: DenyStyle;
   readonly maxConnections: number | null;
+  /** Where the group is written in the config file, so errors in its policy name that line; absent for flags. */
+  readonly origin?: GroupOrigin;
+}
+
+export interface GroupOrigin {
+  readonly file: string;
+  /** The line of a key inside the group (`[]` = the group itself, `['parameters', 'region']`). */
+  locate(path: readonly (string | number)[]): number | null;
 }

@@ -35,6 +35,8 @@ export interface RuleDocument {
   readonly paths?: readonly string[];
   readonly cloud?: readonly Cloud[];
   readonly anyHost?: boolean;
+  /** Why a deliberate overlap with a broader rule stays: `egressgate lint` acknowledges it. */
+  readonly overlapOk?: string;
   readonly purpose?: string;
   readonly provenance: Provenance;
 }

@@ -1,5 +1,6 @@
 import { BlockList } from 'node:net';
 import type { ClientGroup } from '../config/client-group.js';
+import { locateGroupError } from '../config/locate-group-error.js';
 import { compileGroupMatchers, type GroupMatcher } from '../config/match-client-group.js';
 import type { CompiledPolicy } from '../policy/compiled-policy.js';
 
@@ -36,7 +37,12 @@ export async function loadPolicyState(
         policy = load({ dir, profiles: group.profiles, parameters: group.parameters });
         cache.set(key, policy);
       }
-      const compiled = await policy;
+      let compiled: CompiledPolicy;
+      try {
+        compiled = await policy;
+      } catch (err) {
+        throw locateGroupError(err, group);
+      }
       return { ...group, policy: compiled, allowedCidrs: toBlockList(compiled) };
     }),
   );
