@@ -11,7 +11,9 @@ import type { ListenerOptions } from './listeners/listener-options.js';
 import { addDialLatency } from './lab/add-dial-latency.js';
 import { createDialer, systemResolver, type Resolver } from './net/create-dialer.js';
 import { readOriginalDestination } from './net/original-destination.js';
+import { readPackageVersion } from './cli/read-package-version.js';
 import { createAdminServer, type AdminServer } from './observe/create-admin-server.js';
+import { describePolicy } from './observe/describe-policy.js';
 import { createMetrics, type Metrics } from './observe/create-metrics.js';
 import { createRecorder } from './observe/create-recorder.js';
 import { DeniedTracker } from './observe/denied-tracker.js';
@@ -36,6 +38,10 @@ export interface AppDeps {
   readonly passwords?: ReadonlyMap<string, string>;
   /** Node's process metrics; tests that build many apps turn them off. */
   readonly defaultMetrics?: boolean;
+  /** Which relay carries the bytes, for egressgate_build_info: 'js' unless a native one is wired in. */
+  readonly relay?: string;
+  /** Package version for egressgate_build_info; read from package.json when absent. */
+  readonly version?: string;
 }
 
 export interface AppAddresses {
@@ -75,6 +81,7 @@ export function createApp(deps: AppDeps): App {
   const metrics = createMetrics(registry, {
     deniedTopN: config.deniedTopN,
     ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
+    build: { version: deps.version ?? readPackageVersion(), relay: deps.relay ?? 'js' },
   });
   const denied = new DeniedTracker(1_000, () => Date.now());
   let source: PolicySource = config;
@@ -87,6 +94,7 @@ export function createApp(deps: AppDeps): App {
   const servers: Server[] = [];
   let admin: AdminServer | null = null;
   let state: PolicyState | null = null;
+  let loadedAt = 0;
   let ready = false;
   const idPrefix = randomBytes(3).toString('hex');
   let nextId = 0;
@@ -150,6 +158,12 @@ export function createApp(deps: AppDeps): App {
     return next;
   }
 
+  function swapIn(next: PolicyState): void {
+    state = next;
+    loadedAt = Date.now();
+    metrics.setPolicyLoadedAt(loadedAt);
+  }
+
   async function bind(server: Server, host: string, port: number): Promise<AddressInfo> {
     servers.push(server);
     server.on('connection', (socket: Socket) => {
@@ -175,7 +189,7 @@ export function createApp(deps: AppDeps): App {
 
   return {
     async start() {
-      state = await loadState(source);
+      swapIn(await loadState(source));
       const listen = await bind(createExplicitListener(ctx, options), config.listen.host, config.listen.port);
       const transparentTls: AddressInfo[] = [];
       for (const l of config.transparentTls) {
@@ -192,7 +206,7 @@ export function createApp(deps: AppDeps): App {
         admin = createAdminServer({
           registry,
           readiness: () => ready,
-          policyInfo: () => source.groups,
+          policyInfo: () => (state === null ? null : describePolicy(state, loadedAt)),
           denied,
         });
         adminAddress = await admin.listen(config.admin);
@@ -216,7 +230,7 @@ export function createApp(deps: AppDeps): App {
 
     async reloadPolicy(next) {
       // Assigned only after a complete load: a failed reload leaves the old policy in force.
-      state = await loadState(next ?? source);
+      swapIn(await loadState(next ?? source));
       source = next ?? source;
     },
 

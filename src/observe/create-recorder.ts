@@ -66,6 +66,9 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
         listener: request.listener,
         profile,
         reason: decision.reason,
+        // Clients outside every group are refused before any policy: group="".
+        group: group ?? '',
+        rule: decision.rule ?? '',
       });
       const scope = limitScopes.get(request.id);
       limitScopes.delete(request.id);
@@ -82,7 +85,11 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
           client: request.client.address,
           group,
         });
-        metrics.deniedDestinations.inc(redactUserinfo(request.host), request.port);
+        metrics.deniedDestinations.inc(
+          redactUserinfo(request.host),
+          request.port,
+          decision.enforced ? 'deny' : 'report',
+        );
       }
       if (label === 'deny') logger.warn({ ...fields, dialed: null }, 'decision');
       else held.set(request.id, fields);
