@@ -9,6 +9,7 @@ import { mergeServeFlags, type ServeFlags } from '../config/merge-serve-flags.js
 import { readProxyPasswords } from '../config/read-proxy-passwords.js';
 import { resolveSettings } from '../config/resolve-settings.js';
 import { createLogger, isLogLevel } from '../observe/create-logger.js';
+import { createLogOutput } from '../observe/create-log-output.js';
 import { superviseApp } from '../reload/supervise-app.js';
 import { collectKeyValue, collectList } from './collect.js';
 import { defaultPoliciesDir } from './default-policies-dir.js';
@@ -43,8 +44,13 @@ async function runServe(opts: ServeOptions): Promise<void> {
   if (!isLogLevel(level)) {
     throw new ConfigError(`log level "${level}": expected fatal, error, warn, info, debug, trace or silent`);
   }
-  // Human-readable only on a terminal; pipes and container logs get the JSON lines the audit reads.
-  const logger = createLogger({ level, pretty: process.stdout.isTTY === true });
+  const output = createLogOutput(settings.logDestination, process.stderr);
+  // Human-readable only on a terminal; pipes, files, syslog and container logs get the JSON lines the audit reads.
+  const logger = createLogger(
+    output.stream === null
+      ? { level, pretty: process.stdout.isTTY === true }
+      : { level, destination: output.stream },
+  );
   const app = createApp({ config: settings, logger, registry: new Registry(), passwords });
   const addresses = await app.start();
   const proxy = formatHostPort(addresses.listen);
@@ -79,8 +85,11 @@ async function runServe(opts: ServeOptions): Promise<void> {
     drainTimeoutMs: settings.drainTimeoutMs,
     watchDirs,
     metrics: app.metrics,
+    stderr: process.stderr,
+    ...(settings.logDestination.kind === 'file' ? { reopenLogs: () => output.reopen() } : {}),
   });
   await supervisor.stopped;
+  await output.close();
 }
 
 export function createServeCommand(): Command {

@@ -12,7 +12,7 @@ import {
   type ListenAddress,
 } from './parse-listen-address.js';
 import type { ParameterValue, ServeConfig } from './serve-config.js';
-import type { ServeSettings } from './serve-settings.js';
+import type { LogDestination, ServeSettings } from './serve-settings.js';
 
 export interface ResolveOptions {
   /** Where `policies:` falls back to: the shipped policies/. */
@@ -46,6 +46,37 @@ function parseUpstreamProxy(raw: string | undefined): HostPort | null {
     throw new ConfigError(`upstream proxy "${raw}": expected http://HOST:PORT`);
   }
   return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port) };
+}
+
+/** local0: the facility conventionally left to the site's own applications. */
+const LOCAL0 = 16;
+
+function resolveLogDestination(log: ServeConfig['log']): LogDestination {
+  const destination = log?.destination ?? 'stdout';
+  if (destination === 'file') {
+    if (log?.file === undefined) throw new ConfigError('log.destination file needs log.file: PATH');
+    return { kind: 'file', path: log.file };
+  }
+  if (destination === 'syslog') {
+    const syslog = log?.syslog;
+    if (syslog === undefined) throw new ConfigError('log.destination syslog needs log.syslog.address');
+    const match = /^(udp|tcp):\/\/(\[[^\]]+\]|[^:/]+):(\d{1,5})$/.exec(syslog.address);
+    const port = Number(match?.[3]);
+    if (match === null || port < 1 || port > 65535) {
+      throw new ConfigError(
+        `log.syslog.address "${syslog.address}": expected udp://HOST:PORT or tcp://HOST:PORT`,
+      );
+    }
+    return {
+      kind: 'syslog',
+      protocol: match[1] === 'tcp' ? 'tcp' : 'udp',
+      host: (match[2] ?? '').replace(/^\[(.*)\]$/, '$1'),
+      port,
+      facility: syslog.facility ?? LOCAL0,
+      appName: syslog.appName ?? 'egressgate',
+    };
+  }
+  return { kind: 'stdout' };
 }
 
 /**
@@ -164,6 +195,7 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
     drainTimeoutMs: config.drainTimeoutMs ?? 30_000,
     tunnelSniCheck: config.tunnelSniCheck ?? true,
     logLevel: config.log?.level ?? 'info',
+    logDestination: resolveLogDestination(config.log),
     deniedTopN: config.metrics?.deniedTopN ?? 50,
   };
 }

@@ -43,6 +43,11 @@ export interface ServeConfig {
   readonly drainTimeoutMs?: number;
   /** Inside a CONNECT to port 443, decide a ClientHello SNI that differs from the CONNECT host. */
   readonly tunnelSniCheck?: boolean;
-  readonly log?: { readonly level?: string };
+  readonly log?: {
+    readonly level?: string;
+    readonly destination?: 'stdout' | 'file' | 'syslog';
+    readonly file?: string;
+    readonly syslog?: { readonly address: string; readonly facility?: number; readonly appName?: string };
+  };
   readonly metrics?: { readonly deniedTopN?: number };
 }

@@ -34,5 +34,5 @@ export class DeniedDestinationsCounter {
 function splitKey(key: string): { host: string; port: string; decision: string } {
   const first = key.indexOf(' ');
   const second = key.indexOf(' ', first + 1);
-  return { decision: key.slice(0, first), port: key.slice(first + 1, second), host: key.slice(second + 1) };
+  return { host: key.slice(second + 1), port: key.slice(first + 1, second), decision: key.slice(0, first) };
 }
