@@ -57,7 +57,13 @@ describe('helm chart traffic objects', () => {
   it('takes the client peers from values and opens the transparent ports when enabled', () => {
     const np = pick(allOn, 'NetworkPolicy');
     const clientRule = (dig(np, 'spec', 'ingress') as { from: unknown[]; ports: Port[] }[])[0]!;
-    expect(clientRule.from).toEqual(dig(readYamlFile(allOnValuesFile), 'networkPolicy', 'clients'));
+    // The values' peers, then the `helm test` pod.
+    expect(clientRule.from.slice(0, -1)).toEqual(
+      dig(readYamlFile(allOnValuesFile), 'networkPolicy', 'clients'),
+    );
+    expect(clientRule.from.at(-1)).toMatchObject({
+      podSelector: { matchLabels: { 'app.kubernetes.io/component': 'helm-test' } },
+    });
     expect(clientRule.ports.map((p) => p.port)).toEqual(['proxy', 'transparent-tls', 'transparent-http']);
     const defaultRule = dig(pick(defaults, 'NetworkPolicy'), 'spec', 'ingress', 0, 'ports') as Port[];
     expect(defaultRule.map((p) => p.port)).toEqual(['proxy']);
