@@ -14,6 +14,8 @@ import { readOriginalDestination } from './net/original-destination.js';
 import { readPackageVersion } from './cli/read-package-version.js';
 import { createAdminServer, type AdminServer } from './observe/create-admin-server.js';
 import { describePolicy } from './observe/describe-policy.js';
+import { createLiveEndpoints } from './observe/create-live-endpoints.js';
+import { LiveFeed } from './observe/live-feed.js';
 import { createMetrics, type Metrics } from './observe/create-metrics.js';
 import { createRecorder } from './observe/create-recorder.js';
 import { DeniedTracker } from './observe/denied-tracker.js';
@@ -84,10 +86,11 @@ export function createApp(deps: AppDeps): App {
     build: { version: deps.version ?? readPackageVersion(), relay: deps.relay ?? 'js' },
   });
   const denied = new DeniedTracker(1_000, () => Date.now());
+  const live = new LiveFeed(50, () => Date.now());
   let source: PolicySource = config;
   const profilesOf = (group: string | null): readonly string[] =>
     source.groups.find((g) => g.name === group)?.profiles ?? [];
-  const recorder = createRecorder({ logger, metrics, denied, profilesOf });
+  const recorder = createRecorder({ logger, metrics, denied, profilesOf, live });
   const active = new ActiveConnections(config.limits.maxConnections);
   const bound: SocketAddress[] = [];
   const sockets = new Set<Socket>();
@@ -208,6 +211,7 @@ export function createApp(deps: AppDeps): App {
           readiness: () => ready,
           policyInfo: () => (state === null ? null : describePolicy(state, loadedAt)),
           denied,
+          extraEndpoints: createLiveEndpoints(live, denied),
         });
         adminAddress = await admin.listen(config.admin);
         // Its own port too: a CIDR rule over loopback or a connect-to mapping must not reach it.

@@ -120,11 +120,11 @@ async function handle(
   await route(res, req);
 }
 
-function sendJson(res: ServerResponse, value: unknown): void {
+export function sendJson(res: ServerResponse, value: unknown): void {
   send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify(value, null, 2)}\n`);
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+export function send(res: ServerResponse, status: number, contentType: string, body: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', contentType);
   res.setHeader('Content-Length', Buffer.byteLength(body));

@@ -3,6 +3,7 @@ import type { EgressRequest, SocketAddress } from '../egress-request.js';
 import { decisionLabel, type Decision, type Mode } from '../policy/decision.js';
 import type { ConnectionRecord, DialErrorCode, Recorder } from './recorder.js';
 import type { DeniedTracker } from './denied-tracker.js';
+import type { LiveFeed } from './live-feed.js';
 import type { Metrics } from './create-metrics.js';
 import { createFlatRecordLogger } from './create-logger.js';
 import { formatAddress } from './format-address.js';
@@ -19,6 +20,8 @@ export interface RecorderDeps {
    * egressgate_decisions_total carries the group's profile set instead ("a+b"); absent = "".
    */
   readonly profilesOf?: (group: string | null) => readonly string[];
+  /** The admin /ui page's counts and last decisions. */
+  readonly live?: LiveFeed;
 }
 
 type DecisionFields = Record<string, unknown>;
@@ -69,6 +72,15 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
         // Clients outside every group are refused before any policy: group="".
         group: group ?? '',
         rule: decision.rule ?? '',
+      });
+      deps.live?.record({
+        outcome: label,
+        listener: request.listener,
+        client: request.client.address,
+        group,
+        host: redactUserinfo(request.host),
+        port: request.port,
+        why: decision.verdict === 'allow' ? `${decision.profile}/${decision.rule}` : decision.reason,
       });
       const scope = limitScopes.get(request.id);
       limitScopes.delete(request.id);
