@@ -99,6 +99,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   let app: App | null = null;
   let proxy: AppAddresses;
   try {
+    // `policies` is always set above, so the fallback directory is never used.
     const resolved = resolveSettings(config, { defaultPoliciesDir: '' });
     const settings: ServeSettings = {
       ...resolved,
