@@ -18,6 +18,9 @@ td.num { text-align: right; }
 td.empty { color: #888; }
 .bar { height: 12px; }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
+.cols section { overflow-x: auto; }
+canvas { border-bottom: 1px solid #bbb; display: block; }
+.caption { color: #555; font-size: 12px; }
 #status { color: ${OUTCOME_COLORS.deny}; }
 `;
 
@@ -55,6 +58,7 @@ export function renderLivePage(): string {
 <div class="meta"><span id="updated">waiting for the first update…</span> <span id="status"></span></div>
 <div class="rates">${rate('allow')}${rate('deny')}${rate('report')}</div>
 <canvas id="chart" width="960" height="120" aria-label="decisions per second, last 60 s"></canvas>
+<div class="caption">decisions per second over the last minute: allow, deny, report</div>
 <div class="cols">
 <section><h2>Top denied destinations</h2><table><thead>${destinationHead}</thead><tbody id="denied"></tbody></table></section>
 <section><h2>Top reported destinations (report mode)</h2><table><thead>${destinationHead}</thead><tbody id="reported"></tbody></table></section>
