@@ -16,7 +16,11 @@ import { ConfigError } from './config/config-error.js';
 import type { RelayKind } from './net/native-relay.js';
 import { isOriginalDestinationAvailable, readOriginalDestination } from './net/original-destination.js';
 import { prepareRelay } from './net/prepare-relay.js';
+import { readPackageVersion } from './cli/read-package-version.js';
 import { createAdminServer, type AdminServer } from './observe/create-admin-server.js';
+import { describePolicy } from './observe/describe-policy.js';
+import { createLiveEndpoints } from './observe/create-live-endpoints.js';
+import { LiveFeed } from './observe/live-feed.js';
 import { createMetrics, type Metrics } from './observe/create-metrics.js';
 import { createRecorder } from './observe/create-recorder.js';
 import { DeniedTracker } from './observe/denied-tracker.js';
@@ -55,6 +59,8 @@ export interface AppDeps {
   readonly denied?: DeniedTracker;
   /** How often open native tunnels report their bytes to the metrics (default 5 s). */
   readonly relayProgressMs?: number;
+  /** Package version for egressgate_build_info; read from package.json when absent. */
+  readonly version?: string;
 }
 
 export interface AppAddresses {
@@ -94,27 +100,36 @@ export function createApp(deps: AppDeps): App {
   const { config, logger, registry } = deps;
   const clock = deps.clock ?? { now: () => performance.now() };
   const load = deps.loadPolicy ?? loadPolicy;
+  const relay = prepareRelay(config.relay, logger, { progressMs: deps.relayProgressMs ?? 5_000 });
   const metrics = createMetrics(registry, {
     deniedTopN: config.deniedTopN,
     ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
+    build: { version: deps.version ?? readPackageVersion(), relay: relay.kind },
   });
   const denied = deps.denied ?? new DeniedTracker(1_000, () => Date.now());
+  const live = new LiveFeed(50, () => Date.now());
   let source: PolicySource = config;
   const profilesOf = (group: string | null): readonly string[] =>
     source.groups.find((g) => g.name === group)?.profiles ?? [];
-  const recorder = createRecorder({ logger, metrics, denied, profilesOf, decisions: config.logDecisions });
+  const recorder = createRecorder({
+    logger,
+    metrics,
+    denied,
+    profilesOf,
+    decisions: config.logDecisions,
+    live,
+  });
   const active = new ActiveConnections(config.limits.maxConnections);
   const bound: SocketAddress[] = [...(deps.ownAddresses ?? [])];
   const sockets = new Set<Socket>();
   const servers: Server[] = [];
   let admin: AdminServer | null = null;
   let state: PolicyState | null = null;
+  let loadedAt = 0;
   let ready = false;
   const idPrefix = randomBytes(3).toString('hex');
   let nextId = 0;
   let lastPendingWarn = Number.NEGATIVE_INFINITY;
-
-  const relay = prepareRelay(config.relay, logger, { progressMs: deps.relayProgressMs ?? 5_000 });
 
   const ctx: EgressContext = {
     policy: () => state as PolicyState,
@@ -181,6 +196,12 @@ export function createApp(deps: AppDeps): App {
     return next;
   }
 
+  function swapIn(next: PolicyState): void {
+    state = next;
+    loadedAt = Date.now();
+    metrics.setPolicyLoadedAt(loadedAt);
+  }
+
   async function bind(server: Server, host: string, port: number): Promise<AddressInfo> {
     servers.push(server);
     server.on('connection', (socket: Socket) => {
@@ -214,7 +235,7 @@ export function createApp(deps: AppDeps): App {
             'use transparentTls/transparentHttp with a DEST_PORT instead, or build the addon',
         );
       }
-      state = await loadState(source);
+      swapIn(await loadState(source));
       relay.start();
       const listen = await bind(createExplicitListener(ctx, options), config.listen.host, config.listen.port);
       const transparentTls: AddressInfo[] = [];
@@ -241,8 +262,9 @@ export function createApp(deps: AppDeps): App {
         admin = createAdminServer({
           registry,
           readiness: () => ready,
-          policyInfo: () => source.groups,
+          policyInfo: () => (state === null ? null : describePolicy(state, loadedAt)),
           denied,
+          extraEndpoints: createLiveEndpoints(live, denied),
         });
         adminAddress = await admin.listen(config.admin);
         // Its own port too: a CIDR rule over loopback or a connect-to mapping must not reach it.
@@ -269,7 +291,7 @@ export function createApp(deps: AppDeps): App {
 
     async reloadPolicy(next) {
       // Assigned only after a complete load: a failed reload leaves the old policy in force.
-      state = await loadState(next ?? source);
+      swapIn(await loadState(next ?? source));
       source = next ?? source;
     },
 

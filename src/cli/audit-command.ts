@@ -13,12 +13,13 @@ import { parseProfileText } from '../policy/load-profile-file.js';
 import { resolveProfiles } from '../policy/resolve-profiles.js';
 import { collectKeyValue, collectList } from './collect.js';
 import { defaultPoliciesDir } from './default-policies-dir.js';
+import { POLICIES_FLAG, policiesDirs } from './policies-dirs.js';
 import { reportCliError } from './report-cli-error.js';
 
 interface AuditOptions {
   profile: string[];
   set: Record<string, string>;
-  policies: string;
+  policies: string[];
   format: ReportFormat;
   out?: string;
   wildcardMin: number;
@@ -56,7 +57,7 @@ export function createAuditCommand(): Command {
       [],
     )
     .option('-s, --set <key=value>', 'profile parameter (repeatable)', collectKeyValue, {})
-    .option('--policies <dir>', 'directory of profiles', defaultPoliciesDir())
+    .option(...POLICIES_FLAG)
     .addOption(new Option('-f, --format <format>', 'report format').choices(REPORT_FORMATS).default('table'))
     .option('-o, --out <file>', 'write the report here instead of stdout')
     .option(
@@ -111,7 +112,11 @@ async function runAudit(files: readonly string[], opts: AuditOptions): Promise<n
   let policy: PolicyView | null = null;
   if (opts.profile.length > 0) {
     try {
-      const compiled = await loadPolicy({ dir: opts.policies, profiles: opts.profile, parameters: opts.set });
+      const compiled = await loadPolicy({
+        dir: policiesDirs(opts.policies),
+        profiles: opts.profile,
+        parameters: opts.set,
+      });
       policy = createPolicyView(compiled, opts.profile, opts.set);
     } catch (err) {
       return reportCliError(err);

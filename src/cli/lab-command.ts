@@ -8,12 +8,12 @@ import { LabError, startLab } from '../lab/start-lab.js';
 import { createLogger } from '../observe/create-logger.js';
 import type { Mode } from '../policy/decision.js';
 import { collectKeyValue, collectList } from './collect.js';
-import { defaultPoliciesDir } from './default-policies-dir.js';
+import { POLICIES_FLAG, policiesDirs } from './policies-dirs.js';
 
 interface EndpointsOptions {
   profile: string[];
   set: Record<string, string>;
-  policies: string;
+  policies: string[];
   sampleLabel: string;
   caOut: string;
   listen: string;
@@ -55,7 +55,7 @@ function waitForStopSignal(): Promise<NodeJS.Signals> {
 async function runEndpoints(opts: EndpointsOptions): Promise<void> {
   if (opts.profile.length === 0) throw new LabError('lab endpoints: --profile NAME is required');
   const lab = await startLab({
-    policiesDir: opts.policies,
+    policiesDir: policiesDirs(opts.policies),
     profiles: opts.profile,
     parameters: opts.set,
     sampleLabel: opts.sampleLabel,
@@ -103,7 +103,7 @@ export function createLabCommand(): Command {
     )
     .option('-p, --profile <name>', 'profile to simulate (repeatable)', collectList, [])
     .option('-s, --set <key=value>', 'profile parameter (repeatable)', collectKeyValue, {})
-    .option('--policies <dir>', 'directory of profiles', defaultPoliciesDir())
+    .option(...POLICIES_FLAG)
     .option('--sample-label <label>', 'stands in for wildcards: *.x -> LABEL.x, ab*.x -> abLABEL.x', 'lab')
     .option('--ca-out <file>', 'where the lab CA certificate is written', './egressgate-lab-ca.pem')
     .option('--listen <addr:port>', 'explicit proxy address', '127.0.0.1:3128')

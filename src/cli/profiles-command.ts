@@ -1,44 +1,93 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { readdir } from 'node:fs/promises';
-import { loadPolicy } from '../policy/load-policy.js';
+import { join } from 'node:path';
 import { loadProfileFile } from '../policy/load-profile-file.js';
 import { collectKeyValue } from './collect.js';
-import { defaultPoliciesDir } from './default-policies-dir.js';
+import { EXPORT_FORMATS, runExport, type ExportFormat } from './export-unproxied.js';
+import { POLICIES_FLAG, policiesDirs } from './policies-dirs.js';
 import { reportCliError } from './report-cli-error.js';
+import { showProfile } from './show-profile.js';
+
+interface ParentOptions {
+  policies: string[];
+  json?: boolean;
+}
+
+/** `show` and `export` take --policies themselves too; the directories given before the subcommand come first. */
+function dirsOf(cmd: Command, own: readonly string[]): readonly string[] {
+  const parent = cmd.parent?.opts<ParentOptions>().policies ?? [];
+  return policiesDirs([...parent, ...own]);
+}
 
 export function createProfilesCommand(): Command {
   const profiles = new Command('profiles')
     .description('List the profiles: names, descriptions, parameters')
-    .option('--policies <dir>', 'directory of profiles', defaultPoliciesDir())
+    .option(...POLICIES_FLAG)
     .option('--json', 'JSON output')
-    .action(async (opts: { policies: string; json?: boolean }) => {
-      process.exitCode = await listProfiles(opts.policies, opts.json === true);
+    // Without this, `profiles show NAME --json` hands --json to `profiles` and prints text.
+    .enablePositionalOptions()
+    .action(async (opts: ParentOptions) => {
+      process.exitCode = await listProfiles(policiesDirs(opts.policies), opts.json === true);
     });
   profiles
     .command('show')
     .description('Show the resolved rules of a profile with their provenance, and its unproxied entries')
     .argument('<name>', 'profile name')
     .option('-s, --set <key=value>', 'profile parameter (repeatable)', collectKeyValue, {})
+    .option(...POLICIES_FLAG)
     .option('--json', 'JSON output')
-    .action(async (name: string, opts: { set: Record<string, string>; json?: boolean }, cmd: Command) => {
-      const parentOpts = cmd.parent?.opts<{ policies: string }>();
-      process.exitCode = await showProfile(parentOpts?.policies ?? defaultPoliciesDir(), name, opts);
-    });
+    .action(
+      async (
+        name: string,
+        opts: { set: Record<string, string>; policies: string[]; json?: boolean },
+        cmd: Command,
+      ) => {
+        const json = opts.json === true || cmd.parent?.opts<ParentOptions>().json === true;
+        process.exitCode = await showProfile(dirsOf(cmd, opts.policies), name, { set: opts.set, json });
+      },
+    );
+  profiles
+    .command('export')
+    .description(
+      "Print the profile's unproxied rows (NTP, DNS, UDP, service tags) as firewall rules to apply; exit 0 ok, 2 error",
+    )
+    .argument('<name>', 'profile name')
+    .option('-s, --set <key=value>', 'profile parameter (repeatable)', collectKeyValue, {})
+    .option(...POLICIES_FLAG)
+    .addOption(
+      new Option('-f, --format <format>', 'firewall rule format')
+        .choices(EXPORT_FORMATS)
+        .makeOptionMandatory(),
+    )
+    .action(
+      async (
+        name: string,
+        opts: { set: Record<string, string>; policies: string[]; format: ExportFormat },
+        cmd: Command,
+      ) => {
+        process.exitCode = await runExport(dirsOf(cmd, opts.policies), name, opts);
+      },
+    );
   return profiles;
 }
 
-async function listProfiles(dir: string, json: boolean): Promise<number> {
-  let files: string[];
-  try {
-    files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
-  } catch (err) {
-    return reportCliError(err);
+async function listProfiles(dirs: readonly string[], json: boolean): Promise<number> {
+  // Later directories replace a profile of the same name, as the loader does.
+  const files = new Map<string, string>();
+  for (const dir of dirs) {
+    try {
+      for (const f of (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort()) {
+        files.set(f, join(dir, f));
+      }
+    } catch (err) {
+      return reportCliError(err);
+    }
   }
   let code = 0;
   const rows = [];
-  for (const file of files) {
+  for (const file of [...files.keys()].sort()) {
     try {
-      const { document } = await loadProfileFile(`${dir}/${file}`);
+      const { document } = await loadProfileFile(files.get(file) ?? file);
       rows.push({
         name: document.name,
         description: document.description,
@@ -71,73 +120,4 @@ async function listProfiles(dir: string, json: boolean): Promise<number> {
     }
   }
   return code;
-}
-
-async function showProfile(
-  dir: string,
-  name: string,
-  opts: { set: Record<string, string>; json?: boolean },
-): Promise<number> {
-  let policy;
-  try {
-    policy = await loadPolicy({ dir, profiles: [name], parameters: opts.set });
-  } catch (err) {
-    return reportCliError(err);
-  }
-  const view = {
-    profiles: policy.profiles,
-    parameters: policy.parameters,
-    rules: policy.rules.map((r) => ({
-      rule: `${r.profile}/${r.id}`,
-      hosts: r.hosts,
-      cidrs: r.cidrs,
-      ports: r.ports,
-      ...(r.paths ? { paths: r.paths } : {}),
-      ...(r.servicetags ? { servicetags: r.servicetags } : {}),
-      ...(r.protocol ? { protocol: r.protocol } : {}),
-      purpose: r.purpose,
-      provenance: r.provenance,
-      privateDestinations: r.privateDestinations === true,
-    })),
-    inactive: policy.inactive,
-    unproxied: policy.unproxied,
-  };
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
-    return 0;
-  }
-  const out: string[] = [
-    `profiles: ${policy.profiles.join(', ')}`,
-    `parameters: ${JSON.stringify(policy.parameters)}`,
-    '',
-  ];
-  for (const r of view.rules) {
-    const what = [...r.hosts, ...r.cidrs].join(' ');
-    out.push(
-      `${r.rule}  ${what}  ports ${r.ports.join(',')}${r.paths ? `  paths ${r.paths.join(',')}` : ''}${r.protocol ? `  protocol ${r.protocol}` : ''}${r.servicetags ? `  servicetags ${r.servicetags.join(',')}` : ''}`,
-    );
-    const p = r.provenance;
-    out.push(
-      `    ${r.purpose}${r.purpose ? ' — ' : ''}doc ${p.document}${p.section ? `, ${p.section}` : ''}${p.entry ? `: ${p.entry}` : ''}`,
-    );
-    if (r.privateDestinations) {
-      out.push(
-        '    your own servers: these names may resolve to private addresses (never metadata or loopback)',
-      );
-    }
-  }
-  if (view.inactive.length) {
-    out.push('', 'inactive with these parameters:');
-    for (const r of view.inactive) out.push(`  ${r.profile}/${r.id}: ${r.why}`);
-  }
-  if (view.unproxied.length) {
-    out.push('', 'not proxied (open these on the firewall itself):');
-    for (const u of view.unproxied) {
-      out.push(
-        `  ${u.profile}/${u.id}  ${u.protocol} ${u.destinations.join(' ')}  ports ${u.ports.join(',') || 'any'}  ${u.purpose}`,
-      );
-    }
-  }
-  process.stdout.write(`${out.join('\n')}\n`);
-  return 0;
 }

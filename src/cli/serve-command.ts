@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { createApp, type AppAddresses, type PolicySource } from '../app.js';
 import { ConfigError } from '../config/config-error.js';
 import { demoConfig, describeDemo } from '../config/demo-config.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfigWithOrigin, type ConfigOrigin } from '../config/load-config.js';
 import { mergeServeFlags, type ServeFlags } from '../config/merge-serve-flags.js';
 import { readProxyPasswords } from '../config/read-proxy-passwords.js';
 import { resolveSettings } from '../config/resolve-settings.js';
@@ -13,6 +13,7 @@ import { createLogger, isLogLevel } from '../observe/create-logger.js';
 import type { RelayKind } from '../net/native-relay.js';
 import { selectRelay } from '../net/select-relay.js';
 import { describeHeapTuning } from '../observe/describe-heap-tuning.js';
+import { createLogOutput } from '../observe/create-log-output.js';
 import { superviseApp } from '../reload/supervise-app.js';
 import { serveWithWorkers } from '../workers/serve-with-workers.js';
 import { collectKeyValue, collectList } from './collect.js';
@@ -34,16 +35,23 @@ async function runServe(opts: ServeOptions): Promise<void> {
   if (opts.demo === true && opts.config !== undefined) {
     throw new ConfigError('--demo runs the embedded demo config; leave out --config');
   }
-  const file =
-    opts.demo === true ? demoConfig : opts.config === undefined ? {} : await loadConfig(opts.config);
-  const settings = resolveSettings(mergeServeFlags(file, opts), { defaultPoliciesDir: defaultPoliciesDir() });
+  const loaded = opts.config === undefined ? null : await loadConfigWithOrigin(opts.config);
+  const file = opts.demo === true ? demoConfig : (loaded?.config ?? {});
+  const withOrigin = (
+    origin: ConfigOrigin | undefined,
+  ): { defaultPoliciesDir: string; origin?: ConfigOrigin } =>
+    origin === undefined
+      ? { defaultPoliciesDir: defaultPoliciesDir() }
+      : { defaultPoliciesDir: defaultPoliciesDir(), origin };
+  const settings = resolveSettings(mergeServeFlags(file, opts), withOrigin(loaded?.origin));
   const passwords = readProxyPasswords(settings.groups, process.env);
   const level = opts.logLevel ?? settings.logLevel;
   if (!isLogLevel(level)) {
     throw new ConfigError(`log level "${level}": expected fatal, error, warn, info, debug, trace or silent`);
   }
-  // Human-readable only on a terminal; pipes and container logs get the JSON lines the audit reads.
-  const pretty = process.stdout.isTTY === true;
+  const output = createLogOutput(settings.logDestination, process.stderr);
+  // Human-readable only on a terminal; pipes, files, syslog and container logs get the JSON lines the audit reads.
+  const pretty = output.stream === null && process.stdout.isTTY === true;
   const announce = (addresses: AppAddresses, logger: Logger, relay?: RelayKind): void => {
     const proxy = formatHostPort(addresses.listen);
     const admin = addresses.admin === null ? null : formatHostPort(addresses.admin);
@@ -80,12 +88,11 @@ async function runServe(opts: ServeOptions): Promise<void> {
   ];
   // A reload re-reads the config file too: its client groups, profiles and parameters may have changed.
   const { config } = opts;
-  const readSource = async (): Promise<PolicySource> =>
-    config === undefined
-      ? settings
-      : resolveSettings(mergeServeFlags(await loadConfig(config), opts), {
-          defaultPoliciesDir: defaultPoliciesDir(),
-        });
+  const readSource = async (): Promise<PolicySource> => {
+    if (config === undefined) return settings;
+    const again = await loadConfigWithOrigin(config);
+    return resolveSettings(mergeServeFlags(again.config, opts), withOrigin(again.origin));
+  };
   if (settings.workers > 1) {
     process.exitCode = await serveWithWorkers({
       settings,
@@ -94,10 +101,14 @@ async function runServe(opts: ServeOptions): Promise<void> {
       readSource,
       watchDirs,
       announce,
+      output,
     });
+    await output.close();
     return;
   }
-  const logger = createLogger({ level, pretty });
+  const logger = createLogger(
+    output.stream === null ? { level, pretty } : { level, destination: output.stream },
+  );
   const app = createApp({ config: settings, logger, registry: new Registry(), passwords });
   announce(await app.start(), logger, app.relay);
   const reloadPolicy = async (): Promise<void> =>
@@ -108,8 +119,11 @@ async function runServe(opts: ServeOptions): Promise<void> {
     drainTimeoutMs: settings.drainTimeoutMs,
     watchDirs,
     metrics: app.metrics,
+    stderr: process.stderr,
+    ...(settings.logDestination.kind === 'file' ? { reopenLogs: () => output.reopen() } : {}),
   });
   await supervisor.stopped;
+  await output.close();
 }
 
 export function createServeCommand(): Command {
@@ -122,7 +136,11 @@ export function createServeCommand(): Command {
       collectList,
     )
     .option('-s, --set <key=value>', 'profile parameter (repeatable)', collectKeyValue)
-    .option('--policies <dir>', 'directory of profiles (default: the shipped policies/)')
+    .option(
+      '--policies <dir>',
+      'directory of profiles (repeatable: a later one replaces a profile of the same name; default: the shipped policies/)',
+      collectList,
+    )
     .option('--listen <addr:port>', 'explicit proxy address (default 127.0.0.1:3128)')
     .option('--transparent-tls <addr:port[=dest_port]>', 'transparent TLS listener (repeatable)', collectList)
     .option(

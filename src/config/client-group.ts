@@ -19,4 +19,12 @@ export interface ClientGroup {
    * allowing rule's ports). Metadata, loopback and unspecified addresses stay refused.
    */
   readonly privateDestinations?: readonly string[];
+  /** Where the group is written in the config file, so errors in its policy name that line; absent for flags. */
+  readonly origin?: GroupOrigin;
+}
+
+export interface GroupOrigin {
+  readonly file: string;
+  /** The line of a key inside the group (`[]` = the group itself, `['parameters', 'region']`). */
+  locate(path: readonly (string | number)[]): number | null;
 }

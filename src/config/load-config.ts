@@ -5,18 +5,37 @@ import { ConfigError } from './config-error.js';
 import type { ServeConfig } from './serve-config.js';
 import configSchema from './config-schema.json' with { type: 'json' };
 
+/** Where a config value sits, so errors found after validation (a group's policy) can name the line too. */
+export interface ConfigOrigin {
+  readonly file: string;
+  locate(path: readonly (string | number)[]): number | null;
+}
+
 /** Reads and validates a serve config file; every error names the file and line. */
 export async function loadConfig(file: string): Promise<ServeConfig> {
+  return (await loadConfigWithOrigin(file)).config;
+}
+
+export async function loadConfigWithOrigin(
+  file: string,
+): Promise<{ config: ServeConfig; origin: ConfigOrigin }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`cannot read config: ${(err as Error).message}`, { file });
   }
-  return parseConfigText(text, file);
+  return parseConfigDocument(text, file);
 }
 
 export function parseConfigText(text: string, file: string): ServeConfig {
+  return parseConfigDocument(text, file).config;
+}
+
+export function parseConfigDocument(
+  text: string,
+  file: string,
+): { config: ServeConfig; origin: ConfigOrigin } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
@@ -34,7 +53,10 @@ export function parseConfigText(text: string, file: string): ServeConfig {
     const at = extra === undefined ? path : [...path, extra];
     throw new ConfigError(describe(err, path), { file, line: locate(doc, lineCounter, at) });
   }
-  return data as ServeConfig;
+  return {
+    config: data as ServeConfig,
+    origin: { file, locate: (path) => locate(doc, lineCounter, path) },
+  };
 }
 
 function toPath(pointer: string): (string | number)[] {

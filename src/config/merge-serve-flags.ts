@@ -5,7 +5,8 @@ import type { ServeConfig } from './serve-config.js';
 export interface ServeFlags {
   readonly profile?: readonly string[];
   readonly set?: Readonly<Record<string, string>>;
-  readonly policies?: string;
+  /** Repeatable; a single string is still taken (callers built before the flag was a list). */
+  readonly policies?: string | readonly string[];
   readonly listen?: string;
   readonly transparentTls?: readonly string[];
   readonly transparentHttp?: readonly string[];
@@ -44,7 +45,7 @@ export function mergeServeFlags(file: ServeConfig, flags: ServeFlags): ServeConf
   }
   const overrides: Record<string, unknown> = {
     profiles: nonEmpty(flags.profile),
-    policies: flags.policies,
+    policies: typeof flags.policies === 'string' ? flags.policies : nonEmpty(flags.policies),
     listen: flags.listen,
     transparentTls: nonEmpty(flags.transparentTls),
     transparentHttp: nonEmpty(flags.transparentHttp),

@@ -3,9 +3,10 @@ import { parseConnectTo } from '../net/connect-to.js';
 import type { HostPort } from '../net/parse-host-port.js';
 import type { Mode } from '../policy/decision.js';
 import { parseCidr } from '../policy/parse-cidr.js';
-import type { ClientGroup } from './client-group.js';
+import type { ClientGroup, GroupOrigin } from './client-group.js';
 import { ConfigError } from './config-error.js';
-import { compileGroupMatchers } from './match-client-group.js';
+import type { ConfigOrigin } from './load-config.js';
+import { checkCidr, compileGroupMatchers } from './match-client-group.js';
 import {
   isLoopbackHost,
   parseListenAddress,
@@ -13,13 +14,15 @@ import {
   type ListenAddress,
 } from './parse-listen-address.js';
 import type { ParameterValue, ServeConfig } from './serve-config.js';
-import type { ServeSettings } from './serve-settings.js';
+import type { LogDestination, ServeSettings } from './serve-settings.js';
 
 export interface ResolveOptions {
   /** Where `policies:` falls back to: the shipped policies/. */
   readonly defaultPoliciesDir: string;
   /** What `workers: auto` becomes; the CPUs this process may run on when absent. */
   readonly cpuCount?: number;
+  /** The config file's line finder: errors about groups and CIDRs then name file and line. */
+  readonly origin?: ConfigOrigin;
 }
 
 function toParameters(values: Readonly<Record<string, ParameterValue>> | undefined): Record<string, string> {
@@ -61,30 +64,93 @@ function privateDestinationsOf(
   return { privateDestinations: cidrs };
 }
 
+/** local0: the facility conventionally left to the site's own applications. */
+const LOCAL0 = 16;
+
+function resolveLogDestination(log: ServeConfig['log']): LogDestination {
+  const destination = log?.destination ?? 'stdout';
+  if (destination === 'file') {
+    if (log?.file === undefined) throw new ConfigError('log.destination file needs log.file: PATH');
+    return { kind: 'file', path: log.file };
+  }
+  if (destination === 'syslog') {
+    const syslog = log?.syslog;
+    if (syslog === undefined) throw new ConfigError('log.destination syslog needs log.syslog.address');
+    const match = /^(udp|tcp):\/\/(\[[^\]]+\]|[^:/]+):(\d{1,5})$/.exec(syslog.address);
+    const port = Number(match?.[3]);
+    if (match === null || port < 1 || port > 65535) {
+      throw new ConfigError(
+        `log.syslog.address "${syslog.address}": expected udp://HOST:PORT or tcp://HOST:PORT`,
+      );
+    }
+    return {
+      kind: 'syslog',
+      protocol: match[1] === 'tcp' ? 'tcp' : 'udp',
+      host: (match[2] ?? '').replace(/^\[(.*)\]$/, '$1'),
+      port,
+      facility: syslog.facility ?? LOCAL0,
+      appName: syslog.appName ?? 'egressgate',
+    };
+  }
+  return { kind: 'stdout' };
+}
+
 /**
  * Client groups in force. Explicit groups first, then `allowClients` as a group named `default`;
  * with neither, loopback-only listeners get the implicit group `local`, anything else refuses to
  * start: egressgate must never be an open proxy.
  */
-function resolveGroups(config: ServeConfig, listeners: readonly ListenAddress[]): ClientGroup[] {
+function groupOrigin(
+  origin: ConfigOrigin | undefined,
+  base: readonly (string | number)[],
+): GroupOrigin | null {
+  if (origin === undefined) return null;
+  return { file: origin.file, locate: (path) => origin.locate([...base, ...path]) };
+}
+
+function checkCidrs(cidrs: readonly string[], group: string, origin: GroupOrigin | null, key: string): void {
+  for (const [index, cidr] of cidrs.entries()) {
+    const problem = checkCidr(cidr);
+    if (problem === null) continue;
+    const line = origin?.locate(key === 'allowClients' ? [index] : [key, index]) ?? null;
+    throw new ConfigError(`client group ${group}: ${problem}`, { file: origin?.file ?? null, line });
+  }
+}
+
+function resolveGroups(
+  config: ServeConfig,
+  listeners: readonly ListenAddress[],
+  origin: ConfigOrigin | undefined,
+): ClientGroup[] {
   const mode: Mode = config.mode ?? 'enforce';
   const denyStyle = config.denyStyle ?? 'forbidden';
-  const groups: ClientGroup[] = (config.clientGroups ?? []).map((g) => ({
-    name: g.name,
-    cidrs: g.cidrs,
-    users: g.users ?? null,
-    profiles: g.profiles,
-    parameters: toParameters(g.parameters),
-    excludeRules: g.excludeRules ?? [],
-    mode: g.mode ?? mode,
-    denyStyle: g.denyStyle ?? denyStyle,
-    maxConnections: g.maxConnections ?? null,
-    ...privateDestinationsOf(g.privateDestinations, `client group "${g.name}"`),
-  }));
-  const names = new Set<string>();
-  for (const g of groups) {
-    if (names.has(g.name)) throw new ConfigError(`client group "${g.name}" is defined twice`);
-    names.add(g.name);
+  const groups: ClientGroup[] = [];
+  const lines = new Map<string, number | null>();
+  for (const [index, g] of (config.clientGroups ?? []).entries()) {
+    const where = groupOrigin(origin, ['clientGroups', index]);
+    const line = where?.locate([]) ?? null;
+    if (lines.has(g.name)) {
+      const first = lines.get(g.name);
+      throw new ConfigError(
+        `client group "${g.name}" is defined twice${first == null ? '' : ` (first at line ${first})`}; rename or merge one`,
+        { file: origin?.file ?? null, line: where?.locate(['name']) ?? line },
+      );
+    }
+    lines.set(g.name, line);
+    checkCidrs(g.cidrs, g.name, where, 'cidrs');
+    groups.push({
+      name: g.name,
+      cidrs: g.cidrs,
+      users: g.users ?? null,
+      profiles: g.profiles,
+      parameters: toParameters(g.parameters),
+      excludeRules: g.excludeRules ?? [],
+      mode: g.mode ?? mode,
+      denyStyle: g.denyStyle ?? denyStyle,
+      maxConnections: g.maxConnections ?? null,
+      ...privateDestinationsOf(g.privateDestinations, `client group "${g.name}"`),
+      ...(where === null ? {} : { origin: where }),
+    });
   }
   const base = {
     users: null,
@@ -99,8 +165,12 @@ function resolveGroups(config: ServeConfig, listeners: readonly ListenAddress[])
     maxConnections: null,
     ...privateDestinationsOf(config.privateDestinations, 'privateDestinations'),
   };
+  // The implicit groups take profiles and parameters from the top level of the file.
+  const top = groupOrigin(origin, []);
+  const topOrigin = top === null ? {} : { origin: top };
   if ((config.allowClients ?? []).length > 0) {
-    groups.push({ name: 'default', cidrs: config.allowClients ?? [], ...fallback });
+    checkCidrs(config.allowClients ?? [], 'default', groupOrigin(origin, ['allowClients']), 'allowClients');
+    groups.push({ name: 'default', cidrs: config.allowClients ?? [], ...fallback, ...topOrigin });
   } else if (groups.length === 0) {
     const open = listeners.filter((l) => !isLoopbackHost(l.host));
     if (open.length > 0) {
@@ -109,7 +179,7 @@ function resolveGroups(config: ServeConfig, listeners: readonly ListenAddress[])
         `refusing to listen on ${where} with no client groups: add clientGroups to the config or --allow-client CIDR (egressgate is never an open proxy)`,
       );
     }
-    groups.push({ name: 'local', cidrs: ['127.0.0.0/8', '::1/128'], ...fallback });
+    groups.push({ name: 'local', cidrs: ['127.0.0.0/8', '::1/128'], ...fallback, ...topOrigin });
   }
   compileGroupMatchers(groups);
   return groups;
@@ -150,7 +220,11 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
     transparentHttp,
     transparentTcp,
     policiesDir: config.policies ?? options.defaultPoliciesDir,
-    groups: resolveGroups(config, [listen, ...transparentTls, ...transparentHttp, ...transparentTcp]),
+    groups: resolveGroups(
+      config,
+      [listen, ...transparentTls, ...transparentHttp, ...transparentTcp],
+      options.origin,
+    ),
     serviceTags: config.servicetags ?? null,
     connectTo,
     latencyMs: config.latencyMs ?? 0,
@@ -171,6 +245,7 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
     relay: config.relay ?? null,
     logLevel: config.log?.level ?? 'info',
     logDecisions: config.log?.decisions ?? 'all',
+    logDestination: resolveLogDestination(config.log),
     deniedTopN: config.metrics?.deniedTopN ?? 50,
   };
 }

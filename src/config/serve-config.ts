@@ -60,6 +60,12 @@ export interface ServeConfig {
   readonly workers?: number | 'auto';
   /** Who moves tunnel bytes: the splice(2) addon (default where it is built) or Node streams. */
   readonly relay?: 'native' | 'js';
-  readonly log?: { readonly level?: string; readonly decisions?: DecisionLogging };
+  readonly log?: {
+    readonly level?: string;
+    readonly decisions?: DecisionLogging;
+    readonly destination?: 'stdout' | 'file' | 'syslog';
+    readonly file?: string;
+    readonly syslog?: { readonly address: string; readonly facility?: number; readonly appName?: string };
+  };
   readonly metrics?: { readonly deniedTopN?: number };
 }

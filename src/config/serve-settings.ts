@@ -4,6 +4,19 @@ import type { ClientGroup } from './client-group.js';
 import type { DecisionLogging } from './serve-config.js';
 import type { ListenAddress, TransparentListenAddress } from './parse-listen-address.js';
 
+/** Where log lines go (config `log.destination`). */
+export type LogDestination =
+  | { readonly kind: 'stdout' }
+  | { readonly kind: 'file'; readonly path: string }
+  | {
+      readonly kind: 'syslog';
+      readonly protocol: 'udp' | 'tcp';
+      readonly host: string;
+      readonly port: number;
+      readonly facility: number;
+      readonly appName: string;
+    };
+
 /** Everything `serve` runs with: the config file, the flags over it, and every default filled in. */
 export interface ServeSettings {
   readonly listen: ListenAddress;
@@ -39,5 +52,6 @@ export interface ServeSettings {
   readonly relay: 'native' | 'js' | null;
   readonly logLevel: string;
   readonly logDecisions: DecisionLogging;
+  readonly logDestination: LogDestination;
   readonly deniedTopN: number;
 }

@@ -19,7 +19,7 @@ export class LabError extends Error {
 }
 
 export interface LabOptions {
-  readonly policiesDir: string;
+  readonly policiesDir: string | readonly string[];
   readonly profiles: readonly string[];
   readonly parameters: Readonly<Record<string, string>>;
   /** Stands in for the wildcard in `*.name` and `ab*.name` patterns. */
@@ -99,7 +99,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   let app: App | null = null;
   let proxy: AppAddresses;
   try {
-    const resolved = resolveSettings(config, { defaultPoliciesDir: options.policiesDir });
+    // `policies` is always set above, so the fallback directory is never used.
+    const resolved = resolveSettings(config, { defaultPoliciesDir: '' });
     const settings: ServeSettings = {
       ...resolved,
       admin: options.proxy.admin === undefined ? null : resolved.admin,

@@ -13,6 +13,15 @@ export interface AdminServerDeps {
   /** Profiles, parameters and client groups in force, as a JSON-serializable value. */
   readonly policyInfo: () => unknown;
   readonly denied: { snapshot(): DeniedSnapshot | Promise<DeniedSnapshot> };
+  /** More endpoints (the live page), listed on / like the built-in ones. */
+  readonly extraEndpoints?: readonly Endpoint[];
+}
+
+export interface Endpoint {
+  readonly path: string;
+  /** One line for the index at GET /. */
+  readonly about: string;
+  readonly handle: Handler;
 }
 
 export interface AdminServer {
@@ -21,31 +30,55 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-type Handler = (res: ServerResponse) => Promise<void> | void;
+export type Handler = (res: ServerResponse, req: IncomingMessage) => Promise<void> | void;
 
 /**
- * The operations endpoints: /metrics, /healthz, /readyz, /policy, /denied. Read-only (GET and HEAD);
+ * The operations endpoints: / (their index), /metrics, /healthz, /readyz, /policy, /denied. Read-only (GET and HEAD);
  * it shows the policy and recent destinations, so it binds to loopback unless told otherwise.
  */
 export function createAdminServer(deps: AdminServerDeps): AdminServer {
-  const routes = new Map<string, Handler>([
-    [
-      '/metrics',
-      async (res) => {
+  const endpoints: readonly Endpoint[] = [
+    {
+      path: '/metrics',
+      about: 'Prometheus metrics',
+      handle: async (res) => {
         const body = await deps.registry.metrics();
         send(res, 200, deps.registry.contentType, body);
       },
-    ],
-    ['/healthz', (res) => send(res, 200, 'text/plain; charset=utf-8', 'ok\n')],
-    [
-      '/readyz',
-      (res) =>
+    },
+    {
+      path: '/healthz',
+      about: 'liveness: 200 while the process runs',
+      handle: (res) => send(res, 200, 'text/plain; charset=utf-8', 'ok\n'),
+    },
+    {
+      path: '/readyz',
+      about: 'readiness: 200 with a policy loaded and listeners bound, 503 while draining',
+      handle: (res) =>
         deps.readiness()
           ? send(res, 200, 'text/plain; charset=utf-8', 'ready\n')
           : send(res, 503, 'text/plain; charset=utf-8', 'not ready\n'),
-    ],
-    ['/policy', (res) => sendJson(res, deps.policyInfo())],
-    ['/denied', async (res) => sendJson(res, await deps.denied.snapshot())],
+    },
+    {
+      path: '/policy',
+      about: 'the policy in force: groups, resolved parameters, rule counts, hash, load time (JSON)',
+      handle: (res) => sendJson(res, deps.policyInfo()),
+    },
+    {
+      path: '/denied',
+      about: 'recently denied and reported destinations with their clients (JSON)',
+      handle: async (res) => sendJson(res, await deps.denied.snapshot()),
+    },
+    ...(deps.extraEndpoints ?? []),
+  ];
+  const index = [
+    'egressgate admin endpoints (GET or HEAD):',
+    ...endpoints.map((e) => `  ${e.path.padEnd(9)} ${e.about}`),
+    '',
+  ].join('\n');
+  const routes = new Map<string, Handler>([
+    ['/', (res) => send(res, 200, 'text/plain; charset=utf-8', index)],
+    ...endpoints.map((e) => [e.path, e.handle] as const),
   ]);
 
   const server = createServer((req, res) => {
@@ -85,14 +118,14 @@ async function handle(
     send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
     return;
   }
-  await route(res);
+  await route(res, req);
 }
 
-function sendJson(res: ServerResponse, value: unknown): void {
+export function sendJson(res: ServerResponse, value: unknown): void {
   send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify(value, null, 2)}\n`);
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+export function send(res: ServerResponse, status: number, contentType: string, body: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', contentType);
   res.setHeader('Content-Length', Buffer.byteLength(body));

@@ -6,6 +6,8 @@ export interface MetricsOptions {
   readonly deniedTopN: number;
   /** Node's process/GC/event-loop metrics; off in tests that build many registries. */
   readonly defaultMetrics?: boolean;
+  /** egressgate_build_info labels: the package version and which relay carries the bytes ('js' or 'native'). */
+  readonly build?: { readonly version: string; readonly relay: string };
 }
 
 export interface PolicyInfoEntry {
@@ -17,7 +19,8 @@ export interface PolicyInfoEntry {
 }
 
 export interface Metrics {
-  readonly decisions: Counter<'decision' | 'listener' | 'profile' | 'reason'>;
+  /** `group` and `rule` are bounded by the config's groups and the loaded profiles' rules. */
+  readonly decisions: Counter<'decision' | 'listener' | 'profile' | 'reason' | 'group' | 'rule'>;
   readonly activeConnections: Gauge<'listener'>;
   readonly bytes: Counter<'direction' | 'listener'>;
   readonly upstreamConnectSeconds: Histogram;
@@ -27,6 +30,8 @@ export interface Metrics {
   readonly deniedDestinations: DeniedDestinationsCounter;
   /** Replaces the egressgate_policy_info series with the policy now in force. */
   setPolicyInfo(entries: readonly PolicyInfoEntry[]): void;
+  /** egressgate_policy_last_reload_timestamp_seconds: when the policy now in force was swapped in. */
+  setPolicyLoadedAt(epochMs: number): void;
 }
 
 /** All egressgate metrics, registered on the app's own Registry (never the prom-client global one). */
@@ -37,7 +42,7 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Metr
   const decisions = new Counter({
     name: 'egressgate_decisions_total',
     help: 'Connection decisions: allow, deny, or report (would have been denied; report mode let it through).',
-    labelNames: ['decision', 'listener', 'profile', 'reason'] as const,
+    labelNames: ['decision', 'listener', 'profile', 'reason', 'group', 'rule'] as const,
     registers,
   });
   const activeConnections = new Gauge({
@@ -87,12 +92,34 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Metr
   const deniedDestinations = new DeniedDestinationsCounter(
     new Counter({
       name: 'egressgate_denied_destinations_total',
-      help: `Denied (and report-mode would-be denied) destinations; only the top ${options.deniedTopN} by frequency have their own host label, the rest count under host="_other".`,
-      labelNames: ['host', 'port'] as const,
+      help: `Denied (decision="deny") and report-mode would-be denied (decision="report") destinations; only the top ${options.deniedTopN} by frequency have their own host label, the rest count under host="_other".`,
+      labelNames: ['host', 'port', 'decision'] as const,
       registers,
     }),
     options.deniedTopN,
   );
+  const buildInfo = new Gauge({
+    name: 'egressgate_build_info',
+    help: 'Which egressgate runs: package version, relay (js or native) and Node.js version; value 1.',
+    labelNames: ['version', 'relay', 'node'] as const,
+    registers,
+    // Every worker of one process reports the same series: aggregate it to one, not a sum.
+    aggregator: 'first',
+  });
+  buildInfo.set(
+    {
+      version: options.build?.version ?? 'unknown',
+      relay: options.build?.relay ?? 'js',
+      node: process.version,
+    },
+    1,
+  );
+  const lastReload = new Gauge({
+    name: 'egressgate_policy_last_reload_timestamp_seconds',
+    help: 'Unix time the policy in force was loaded (start-up or the last successful reload).',
+    registers,
+    aggregator: 'max',
+  });
   // Series that exist from the start, so rate() and absent() work before the first event.
   policyReloads.inc({ result: 'success' }, 0);
   policyReloads.inc({ result: 'failure' }, 0);
@@ -106,6 +133,9 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Metr
     policyReloads,
     connectionLimitRejections,
     deniedDestinations,
+    setPolicyLoadedAt(epochMs) {
+      lastReload.set(epochMs / 1000);
+    },
     setPolicyInfo(entries) {
       policyInfo.reset();
       for (const e of entries) {

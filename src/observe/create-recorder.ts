@@ -3,6 +3,7 @@ import type { EgressRequest, SocketAddress } from '../egress-request.js';
 import { decisionLabel, type Decision, type Mode } from '../policy/decision.js';
 import type { ConnectionRecord, DialErrorCode, Recorder } from './recorder.js';
 import type { DeniedTracker } from './denied-tracker.js';
+import type { LiveFeed } from './live-feed.js';
 import type { Metrics } from './create-metrics.js';
 import type { DecisionLogging } from '../config/serve-config.js';
 import { createFlatRecordLogger } from './create-logger.js';
@@ -26,6 +27,8 @@ export interface RecorderDeps {
    * none (metrics only).
    */
   readonly decisions?: DecisionLogging;
+  /** The admin /ui page's counts and last decisions. */
+  readonly live?: LiveFeed;
 }
 
 type DecisionFields = Record<string, unknown>;
@@ -87,6 +90,18 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
         listener: request.listener,
         profile,
         reason: decision.reason,
+        // Clients outside every group are refused before any policy: group="".
+        group: group ?? '',
+        rule: decision.rule ?? '',
+      });
+      deps.live?.record({
+        outcome: label,
+        listener: request.listener,
+        client: request.client.address,
+        group,
+        host: redactUserinfo(request.host),
+        port: request.port,
+        why: decision.verdict === 'allow' ? `${decision.profile}/${decision.rule}` : decision.reason,
       });
       const scope = limitScopes.get(request.id);
       limitScopes.delete(request.id);
@@ -103,7 +118,11 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
           client: request.client.address,
           group,
         });
-        metrics.deniedDestinations.inc(redactUserinfo(request.host), request.port);
+        metrics.deniedDestinations.inc(
+          redactUserinfo(request.host),
+          request.port,
+          decision.enforced ? 'deny' : 'report',
+        );
       }
       if (label === 'deny') logger.warn({ ...fields, dialed: null }, 'decision');
       else held.set(request.id, fields);

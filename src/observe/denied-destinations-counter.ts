@@ -12,25 +12,27 @@ const MAX_HOST_LABEL = 253;
  * rate()/increase(), never as raw totals.
  */
 export class DeniedDestinationsCounter {
-  readonly #counter: Counter<'host' | 'port'>;
+  readonly #counter: Counter<'host' | 'port' | 'decision'>;
   readonly #top: TopNCounter;
 
-  constructor(counter: Counter<'host' | 'port'>, topN: number) {
+  constructor(counter: Counter<'host' | 'port' | 'decision'>, topN: number) {
     this.#counter = counter;
     this.#top = new TopNCounter(topN);
   }
 
-  inc(host: string, port: number): void {
+  /** `decision`: 'deny' (enforced) or 'report' (report mode let it through); each has its own series. */
+  inc(host: string, port: number, decision: 'deny' | 'report' = 'deny'): void {
     const name = host.length > MAX_HOST_LABEL ? host.slice(0, MAX_HOST_LABEL) : host;
-    const key = `${port} ${name}`;
+    const key = `${decision} ${port} ${name}`;
     const { label, evicted } = this.#top.record(key);
     if (evicted !== null) this.#counter.remove(splitKey(evicted));
-    if (label === OTHER_LABEL) this.#counter.inc({ host: OTHER_LABEL });
+    if (label === OTHER_LABEL) this.#counter.inc({ host: OTHER_LABEL, decision });
     else this.#counter.inc(splitKey(label));
   }
 }
 
-function splitKey(key: string): { host: string; port: string } {
-  const space = key.indexOf(' ');
-  return { host: key.slice(space + 1), port: key.slice(0, space) };
+function splitKey(key: string): { host: string; port: string; decision: string } {
+  const first = key.indexOf(' ');
+  const second = key.indexOf(' ', first + 1);
+  return { host: key.slice(second + 1), port: key.slice(first + 1, second), decision: key.slice(0, first) };
 }

@@ -12,6 +12,8 @@ export interface DeniedEntry {
   readonly lastSeen: string;
   readonly lastClient: string;
   readonly lastGroup: string | null;
+  /** Client groups seen asking for it ("-" = no group), at most MAX_GROUPS. */
+  readonly groups: readonly string[];
 }
 
 export interface DeniedSnapshot {
@@ -40,6 +42,7 @@ interface MutableEntry {
   lastSeen: number;
   lastClient: string;
   lastGroup: string | null;
+  readonly groups: Set<string>;
 }
 
 /**
@@ -47,6 +50,9 @@ interface MutableEntry {
  * the host a vendor forgot to document. Bounded: when full, the destination denied least recently is
  * forgotten, so a scan of random names cannot grow memory.
  */
+/** Groups kept per destination: a handful names who asks; the rest would only grow the entry. */
+const MAX_GROUPS = 8;
+
 export class DeniedTracker {
   readonly #capacity: number;
   readonly #now: () => number;
@@ -74,7 +80,9 @@ export class DeniedTracker {
       lastSeen: now,
       lastClient: hit.client,
       lastGroup: hit.group,
+      groups: new Set<string>(),
     };
+    if (entry.groups.size < MAX_GROUPS) entry.groups.add(hit.group ?? '-');
     if (hit.enforced) entry.denied += 1;
     else entry.reported += 1;
     entry.reasons[hit.reason] = (entry.reasons[hit.reason] ?? 0) + 1;
@@ -105,6 +113,7 @@ export class DeniedTracker {
         lastSeen: new Date(e.lastSeen).toISOString(),
         lastClient: e.lastClient,
         lastGroup: e.lastGroup,
+        groups: [...e.groups].sort(),
       }));
     return { capacity: this.#capacity, forgotten: this.#forgotten, destinations };
   }

@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compileMatcher } from './compile-matcher.js';
 import type { CompiledPolicy } from './compiled-policy.js';
@@ -8,6 +8,7 @@ import { PolicyError } from './policy-error.js';
 import type { LoadedProfile } from './profile-document.js';
 import { resolveProfiles } from './resolve-profiles.js';
 import type { ServiceTagsFile } from '../servicetags/parse-service-tags.js';
+import { suggestName } from './suggest-key.js';
 
 export interface PolicyOptions {
   /** A profile directory, or several: a profile in a later one replaces one of the same name in an earlier one. */
@@ -69,9 +70,10 @@ export async function loadNamedProfile(
     .filter((d): d is string => d !== null)
     .at(-1);
   if (found === undefined) {
+    const better = suggestName(name, await listProfileNames(dirs));
     throw new PolicyError(
       'PROFILE_NOT_FOUND',
-      `no profile '${name}' in ${dirs.join(', ')} (see: egressgate profiles)`,
+      `no profile '${name}' in ${dirs.join(', ')}${better === null ? '' : `; did you mean '${better}'?`} (see: egressgate profiles)`,
     );
   }
   const file = join(found, `${name}.yaml`);
@@ -101,4 +103,11 @@ export async function loadNamedProfile(
     ids.add(rule.id);
   }
   return profile;
+}
+
+async function listProfileNames(dirs: readonly string[]): Promise<string[]> {
+  const lists = await Promise.all(dirs.map((d) => readdir(d).catch(() => [] as string[])));
+  return [...new Set(lists.flat().filter((f) => f.endsWith('.yaml') && f !== 'schema.yaml'))].map((f) =>
+    f.slice(0, -'.yaml'.length),
+  );
 }

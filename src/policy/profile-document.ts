@@ -46,6 +46,8 @@ export interface RuleDocument {
   readonly feature?: string | readonly string[];
   readonly when?: Readonly<Record<string, readonly string[]>>;
   readonly anyHost?: boolean;
+  /** Why a deliberate overlap with a broader rule stays: `egressgate lint` acknowledges it. */
+  readonly overlapOk?: string;
   readonly purpose?: string;
   readonly provenance: Provenance;
 }

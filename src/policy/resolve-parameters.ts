@@ -1,5 +1,6 @@
 import { PolicyError } from './policy-error.js';
 import type { LoadedProfile } from './profile-document.js';
+import { suggestValue } from './suggest-key.js';
 
 export type ParameterValue = string | readonly string[];
 
@@ -40,7 +41,7 @@ export function resolveParameters(
       throw new PolicyError(
         'PARAMETER_MISSING',
         `profile '${document.name}' needs parameter '${name}' (${decl.description}); add --set ${name}=VALUE`,
-        { file, line },
+        { file, line, parameter: name },
       );
     }
     if (isList !== Array.isArray(value)) {
@@ -50,25 +51,32 @@ export function resolveParameters(
         { file, line },
       );
     }
+    // A given value at fault names the parameter, so a config file can point at its own line.
+    const at = raw === undefined ? { file, line } : { file, line, parameter: name };
     for (const item of typeof value === 'string' ? [value] : value) {
       if (decl.allowed && !decl.allowed.includes(item)) {
         throw new PolicyError(
           'PARAMETER_INVALID',
-          `parameter '${name}' is '${item}'; write one of: ${decl.allowed.join(', ')}`,
-          { file, line },
+          `parameter '${name}' is '${item}'; write one of: ${decl.allowed.join(', ')}${didYouMean(item, decl)}`,
+          at,
         );
       }
       if (decl.pattern && !new RegExp(decl.pattern).test(item)) {
         throw new PolicyError(
           'PARAMETER_INVALID',
-          `parameter '${name}' is '${item}', which does not match ${decl.pattern}`,
-          { file, line },
+          `parameter '${name}' is '${item}', which does not match ${decl.pattern}${didYouMean(item, decl)}`,
+          at,
         );
       }
     }
     values.set(name, value);
   }
   return values;
+}
+
+function didYouMean(item: string, decl: { allowed?: readonly string[]; pattern?: string }): string {
+  const better = suggestValue(item, decl);
+  return better === null ? '' : `; did you mean '${better}'?`;
 }
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;

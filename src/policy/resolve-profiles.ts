@@ -9,6 +9,7 @@ import { PolicyError } from './policy-error.js';
 import type { LoadedProfile, RuleDocument } from './profile-document.js';
 import { resolveParameters, substitute, type ParameterValue } from './resolve-parameters.js';
 import type { InactiveRule, ResolvedRule, ResolvedUnproxied } from './resolved-rule.js';
+import { suggestName } from './suggest-key.js';
 
 export interface ResolvedProfiles {
   readonly profiles: readonly string[];
@@ -52,9 +53,11 @@ export async function resolveProfiles(
   for (const key of Object.keys(given)) {
     if (!declared.has(key)) {
       const known = [...declared].join(', ') || 'none';
+      const better = suggestName(key, [...declared]);
       throw new PolicyError(
         'PARAMETER_UNDECLARED',
-        `--set ${key}: no selected profile has a parameter '${key}' (they have: ${known})`,
+        `--set ${key}: no selected profile has a parameter '${key}'${better === null ? '' : `; did you mean '${better}'?`} (they have: ${known})`,
+        { parameter: key },
       );
     }
   }

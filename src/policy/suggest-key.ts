@@ -24,3 +24,29 @@ function editDistance(a: string, b: string): number {
   }
   return prev[b.length] ?? 0;
 }
+
+/**
+ * A value an operator probably meant: Azure's display names ("West Europe") written the way profiles
+ * need them ("westeurope"), or the closest allowed value. Null when nothing fits the declaration.
+ */
+export function suggestValue(
+  value: string,
+  decl: { readonly allowed?: readonly string[]; readonly pattern?: string },
+): string | null {
+  const squeezed = value.toLowerCase().replace(/[\s_]+/g, '');
+  const fits = (v: string): boolean =>
+    (decl.allowed === undefined || decl.allowed.includes(v)) &&
+    (decl.pattern === undefined || new RegExp(decl.pattern).test(v));
+  if (squeezed !== value && fits(squeezed)) return squeezed;
+  if (decl.allowed !== undefined)
+    return suggestKey(value, decl.allowed) ?? suggestKey(squeezed, decl.allowed);
+  return null;
+}
+
+/** "did you mean" for a name: a close spelling, else the one known name that contains it. */
+export function suggestName(name: string, known: readonly string[]): string | null {
+  const close = suggestKey(name, known);
+  if (close !== null) return close;
+  const containing = known.filter((k) => k.includes(name) || name.includes(k));
+  return containing.length === 1 ? (containing[0] ?? null) : null;
+}

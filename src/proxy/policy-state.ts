@@ -1,5 +1,6 @@
 import { BlockList } from 'node:net';
 import type { ClientGroup } from '../config/client-group.js';
+import { locateGroupError } from '../config/locate-group-error.js';
 import { compileGroupMatchers, type GroupMatcher } from '../config/match-client-group.js';
 import type { CompiledPolicy } from '../policy/compiled-policy.js';
 import { parseCidr } from '../policy/parse-cidr.js';
@@ -56,7 +57,12 @@ export async function loadPolicyState(
         });
         cache.set(key, policy);
       }
-      const compiled = await policy;
+      let compiled: CompiledPolicy;
+      try {
+        compiled = await policy;
+      } catch (err) {
+        throw locateGroupError(err, group);
+      }
       return {
         ...group,
         policy: compiled,

@@ -9,6 +9,8 @@ export interface PolicyReloaderDeps<T> {
   /** Omit when `load` counts egressgate_policy_reloads_total itself (App.reloadPolicy does). */
   readonly metrics?: Pick<Metrics, 'policyReloads'>;
   readonly logger: Logger;
+  /** Also told about a failed reload: the log may go to a file or syslog nobody is watching. */
+  readonly stderr?: { write(text: string): unknown };
 }
 
 export interface PolicyReloader {
@@ -34,6 +36,9 @@ export function createPolicyReloader<T>(deps: PolicyReloaderDeps<T>): PolicyRelo
       deps.logger.error(
         { event: 'policy_reload', trigger, result: 'failure', ...describeError(err) },
         'policy reload failed; keeping the policy in force',
+      );
+      deps.stderr?.write(
+        `egressgate: policy reload (${trigger}) failed, keeping the policy in force: ${err instanceof Error ? err.message : String(err)}\n`,
       );
       return false;
     }

@@ -8,6 +8,8 @@ export interface SignalHandlers {
   readonly reload: () => void;
   /** SIGTERM / SIGINT: drain and stop. */
   readonly shutdown: (signal: NodeJS.Signals) => void;
+  /** SIGUSR1: reopen the log file (after logrotate moved it); absent = the signal is left alone. */
+  readonly reopenLogs?: () => void;
 }
 
 /** Wires the process signals; returns the function that removes them again (tests, second start). */
@@ -18,7 +20,11 @@ export function installSignalHandlers(target: SignalTarget, handlers: SignalHand
   target.on('SIGHUP', onHup);
   target.on('SIGTERM', onTerm);
   target.on('SIGINT', onInt);
+  const { reopenLogs } = handlers;
+  const onUsr1 = (): void => reopenLogs?.();
+  if (reopenLogs !== undefined) target.on('SIGUSR1', onUsr1);
   return () => {
+    if (reopenLogs !== undefined) target.off('SIGUSR1', onUsr1);
     target.off('SIGHUP', onHup);
     target.off('SIGTERM', onTerm);
     target.off('SIGINT', onInt);

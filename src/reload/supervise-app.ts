@@ -24,6 +24,10 @@ export interface SuperviseOptions {
   /** Where egressgate_policy_reloads_total is counted (the app's metrics). */
   readonly metrics?: Pick<Metrics, 'policyReloads'>;
   readonly signals?: SignalTarget;
+  /** SIGUSR1 reopens the log file (log.destination: file); absent = SIGUSR1 is not handled. */
+  readonly reopenLogs?: () => void;
+  /** A failed reload is written here too, for an operator whose log lines go to a file or syslog. */
+  readonly stderr?: { write(text: string): unknown };
 }
 
 export interface Supervisor {
@@ -44,6 +48,7 @@ export function superviseApp(options: SuperviseOptions): Supervisor {
     apply: () => undefined,
     logger,
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...(options.stderr === undefined ? {} : { stderr: options.stderr }),
   });
   const watcher = watchPolicyFiles({
     dirs: options.watchDirs,
@@ -79,6 +84,7 @@ export function superviseApp(options: SuperviseOptions): Supervisor {
   uninstall = installSignalHandlers(options.signals ?? process, {
     reload: () => void reloader.reload('SIGHUP'),
     shutdown: (signal) => void begin(signal),
+    ...(options.reopenLogs === undefined ? {} : { reopenLogs: options.reopenLogs }),
   });
   return { stopped: stoppedSignal, reload: (trigger) => reloader.reload(trigger), shutdown: begin };
 }

@@ -38,6 +38,7 @@ export function mergeDeniedSnapshots(snapshots: readonly DeniedSnapshot[]): Deni
         lastSeen: latest.lastSeen,
         lastClient: latest.lastClient,
         lastGroup: latest.lastGroup,
+        groups: [...new Set([...seen.groups, ...e.groups])].sort().slice(0, 8),
       });
     }
   }

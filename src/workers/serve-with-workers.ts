@@ -9,6 +9,7 @@ import type { ServeSettings } from '../config/serve-settings.js';
 import { loadReusePortSocket } from '../net/reuse-port-socket.js';
 import { createAdminServer } from '../observe/create-admin-server.js';
 import { createLogger } from '../observe/create-logger.js';
+import type { LogOutput } from '../observe/create-log-output.js';
 import { createMetrics } from '../observe/create-metrics.js';
 import { superviseApp } from '../reload/supervise-app.js';
 import { createWorkerMetrics } from './create-worker-metrics.js';
@@ -28,6 +29,8 @@ export interface ServeWithWorkersOptions {
   readonly watchDirs: readonly string[];
   /** Prints the banner and the start line once every worker listens. */
   readonly announce: (addresses: AppAddresses, logger: Logger) => void;
+  /** `log.destination` file or syslog: every line (the primary's and the workers') goes there. */
+  readonly output?: LogOutput;
 }
 
 // .ts under tsx (tests, development), .js in dist/.
@@ -54,13 +57,16 @@ export async function serveWithWorkers(options: ServeWithWorkersOptions): Promis
       `workers: ${settings.workers} needs the native addon (native/, built by npm install on Linux with a C compiler) to share the ports with SO_REUSEPORT; build it or set workers: 1`,
     );
   }
-  const sink = createStdoutSink(options.pretty);
-  const logger = options.pretty
-    ? createLogger({ level: options.logLevel, pretty: true })
-    : createLogger({
-        level: options.logLevel,
-        destination: { write: (line) => sink.write(Buffer.from(line)) },
-      });
+  const stream = options.output?.stream ?? null;
+  const sink: LineSink =
+    stream === null ? createStdoutSink(options.pretty) : { write: (line) => stream.write(line.toString()) };
+  const logger =
+    options.pretty && stream === null
+      ? createLogger({ level: options.logLevel, pretty: true })
+      : createLogger({
+          level: options.logLevel,
+          destination: { write: (line) => sink.write(Buffer.from(line)) },
+        });
   const registry = new Registry();
   const metrics = createMetrics(registry, { deniedTopN: settings.deniedTopN });
   const reserved = await reserveListenPorts(settings, open);
@@ -169,6 +175,10 @@ export async function serveWithWorkers(options: ServeWithWorkersOptions): Promis
     drainTimeoutMs: settings.drainTimeoutMs,
     watchDirs: options.watchDirs,
     metrics,
+    stderr: process.stderr,
+    ...(stream === null || options.output === undefined
+      ? {}
+      : { reopenLogs: () => options.output?.reopen() }),
   });
   stopGateway = (reason) => void supervisor.shutdown(reason);
 

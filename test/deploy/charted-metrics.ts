@@ -8,4 +8,7 @@ export const chartedMetrics = [
   'egressgate_policy_reloads_total',
   'egressgate_policy_info',
   'egressgate_denied_destinations_total',
+  'egressgate_connection_limit_rejections_total',
+  'egressgate_policy_last_reload_timestamp_seconds',
+  'egressgate_build_info',
 ] as const;

@@ -57,7 +57,13 @@ describe('helm chart traffic objects', () => {
   it('takes the client peers from values and opens the transparent ports when enabled', () => {
     const np = pick(allOn, 'NetworkPolicy');
     const clientRule = (dig(np, 'spec', 'ingress') as { from: unknown[]; ports: Port[] }[])[0]!;
-    expect(clientRule.from).toEqual(dig(readYamlFile(allOnValuesFile), 'networkPolicy', 'clients'));
+    // The values' peers, then the `helm test` pod.
+    expect(clientRule.from.slice(0, -1)).toEqual(
+      dig(readYamlFile(allOnValuesFile), 'networkPolicy', 'clients'),
+    );
+    expect(clientRule.from.at(-1)).toMatchObject({
+      podSelector: { matchLabels: { 'app.kubernetes.io/component': 'helm-test' } },
+    });
     expect(clientRule.ports.map((p) => p.port)).toEqual(['proxy', 'transparent-tls', 'transparent-http']);
     const defaultRule = dig(pick(defaults, 'NetworkPolicy'), 'spec', 'ingress', 0, 'ports') as Port[];
     expect(defaultRule.map((p) => p.port)).toEqual(['proxy']);
@@ -150,11 +156,15 @@ describe('helm chart monitoring objects', () => {
     const byName = new Map(rules.map((r) => [r.alert, r.expr]));
     expect([...byName.keys()]).toEqual([
       'EgressgateDeniedEgressRising',
+      'EgressgateReportModeFindings',
       'EgressgatePolicyReloadFailed',
       'EgressgateNoReadyReplicas',
     ]);
     expect(byName.get('EgressgateDeniedEgressRising')).toMatch(
       /egressgate_decisions_total\{[^}]*decision="deny"/,
+    );
+    expect(byName.get('EgressgateReportModeFindings')).toMatch(
+      /^sum by \(group\) \(rate\(egressgate_decisions_total\{[^}]*decision="report"\}\[15m\]\)\) > 0$/,
     );
     expect(byName.get('EgressgatePolicyReloadFailed')).toMatch(/egressgate_policy_reloads_total\{/);
     expect(byName.get('EgressgateNoReadyReplicas')).toContain('deployment="gw-egressgate"');
@@ -175,6 +185,10 @@ describe('helm chart monitoring objects', () => {
     for (const expr of exprs.split('\n')) expect(findPromqlError(expr), expr).toBeNull();
     expect(exprs).toMatch(/sum by \(profile\) \(rate\(egressgate_decisions_total\{[^}]*decision="deny"/);
     expect(exprs).toMatch(/sum by \(host, port\) \(increase\(egressgate_denied_destinations_total/);
+    // Per group, report mode and connection limits each have a panel.
+    expect(exprs).toMatch(/sum by \(group, decision\) \(rate\(egressgate_decisions_total/);
+    expect(exprs).toMatch(/egressgate_denied_destinations_total\{[^}]*decision="report"/);
+    expect(exprs).toMatch(/sum by \(scope\) \(rate\(egressgate_connection_limit_rejections_total/);
   });
 });
 

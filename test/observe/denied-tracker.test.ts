@@ -35,6 +35,8 @@ describe('DeniedTracker', () => {
       lastSeen: '2026-03-01T10:00:02.000Z',
       lastClient: '10.0.0.9',
       lastGroup: 'arc',
+      // '-' is a client in no group.
+      groups: ['-', 'arc'],
     });
   });
 

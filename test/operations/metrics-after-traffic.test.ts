@@ -101,7 +101,9 @@ describe('metrics after real traffic', () => {
   it('serves the same numbers on /metrics and the denied hosts on /denied', async () => {
     const admin = `http://127.0.0.1:${gate.addresses.admin?.port}`;
     const text = await (await request(`${admin}/metrics`)).body.text();
-    expect(text).toContain('egressgate_denied_destinations_total{host="hot.ops.test",port="443"} 3');
+    expect(text).toContain(
+      'egressgate_denied_destinations_total{host="hot.ops.test",port="443",decision="deny"} 3',
+    );
     expect(text).toMatch(
       /egressgate_policy_info\{group="local",profiles="ops-test",parameters="",mode="enforce"\} 1/,
     );

@@ -97,3 +97,57 @@ process and each worker's GC threads need some of the quota too.
 {{- $drainMs := int (default 30000 .Values.config.drainTimeoutMs) }}
 {{- add (int .Values.preStopSleepSeconds) (div (add $drainMs 999) 1000) 5 }}
 {{- end }}
+
+{{/*
+Egress ports of the NetworkPolicy: networkPolicy.egress.ports when set, else every port the rules of the
+selected profiles allow (config.profiles and each client group's), from files/profile-ports.json for the
+shipped profiles (scripts/sync-chart.mjs) and from customProfiles, plus an upstream proxy's port. JSON list.
+*/}}
+{{- define "egressgate.egressPorts" -}}
+{{- if .Values.networkPolicy.egress.ports }}
+{{- toJson .Values.networkPolicy.egress.ports }}
+{{- else }}
+{{- $table := .Files.Get "files/profile-ports.json" | fromJson }}
+{{- $names := list }}
+{{- range (.Values.config.profiles | default list) }}{{ $names = append $names . }}{{ end }}
+{{- range (.Values.config.clientGroups | default list) }}
+{{- range (.profiles | default list) }}{{ $names = append $names . }}{{ end }}
+{{- end }}
+{{- $ports := dict }}
+{{- $seen := dict }}
+{{- range $names }}
+{{- /* A custom profile and its includes, two levels deep; shipped profiles come with includes resolved. */}}
+{{- $queue := list . }}
+{{- range $depth := until 3 }}
+{{- $next := list }}
+{{- range $queue }}
+{{- if not (hasKey $seen .) }}
+{{- $_ := set $seen . true }}
+{{- $custom := get ($.Values.customProfiles | default dict) . }}
+{{- if $custom }}
+{{- $doc := $custom }}
+{{- if kindIs "string" $custom }}{{ $doc = fromYaml $custom }}{{ end }}
+{{- range ($doc.rules | default list) }}{{ range (.ports | default list) }}{{ $_ := set $ports (toString .) true }}{{ end }}{{ end }}
+{{- range ($doc.include | default list) }}{{ $next = append $next . }}{{ end }}
+{{- else }}
+{{- range (get $table . | default list) }}{{ $_ := set $ports (toString .) true }}{{ end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- $queue = $next }}
+{{- end }}
+{{- end }}
+{{- with .Values.config.upstreamProxy }}
+{{- $_ := set $ports (regexReplaceAll "^.*:([0-9]+)/?$" . "${1}") true }}
+{{- end }}
+{{- if not $ports }}{{ $_ := set $ports "443" true }}{{ end }}
+{{- toJson (keys $ports | sortAlpha) }}
+{{- end }}
+{{- end }}
+
+{{/* Labels of the `helm test` pod that the gateway's NetworkPolicy admits as a client. */}}
+{{- define "egressgate.testPodSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "egressgate.name" . }}-test
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: helm-test
+{{- end }}
