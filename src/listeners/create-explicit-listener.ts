@@ -1,10 +1,17 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import type { EgressRequest, RequestKind } from '../egress-request.js';
 import { parseConnectTarget } from '../net/parse-connect-target.js';
 import type { EgressContext } from '../proxy/egress-context.js';
 import { handleEgress } from '../proxy/handle-egress.js';
 import { answerClientError } from './answer-client-error.js';
+import { ConnectFront } from './create-connect-front.js';
 import { createConnectResponder } from './create-connect-responder.js';
 import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
@@ -21,12 +28,12 @@ const originFormBody =
 
 function baseRequest(
   ctx: EgressContext,
-  req: IncomingMessage,
+  socket: Socket,
+  headers: IncomingHttpHeaders,
   kind: RequestKind,
   passwords: ReadonlyMap<string, string>,
 ) {
-  const socket = req.socket;
-  const user = readProxyUser(req.headers, passwords);
+  const user = readProxyUser(headers, passwords);
   return {
     id: ctx.newId(),
     listener: 'explicit' as const,
@@ -48,9 +55,32 @@ function forwardAs(req: IncomingMessage, target: AbsoluteTarget | null): void {
 
 /**
  * The explicit proxy port: CONNECT tunnels, absolute-URI HTTP and websocket upgrades. Nothing
- * else is served here (no admin API, no origin-form requests).
+ * else is served here (no admin API, no origin-form requests). A well-formed CONNECT is read by the
+ * front (create-connect-front.ts); everything else by the HTTP server behind it.
  */
-export function createExplicitListener(ctx: EgressContext, options: ListenerOptions): Server {
+export function createExplicitListener(ctx: EgressContext, options: ListenerOptions): ConnectFront {
+  const { server, connect } = createExplicitServers(ctx, options);
+  return new ConnectFront(server, options, (socket, head, rest) =>
+    connect(
+      socket,
+      head.target,
+      head.proxyAuthorization === undefined ? {} : { 'proxy-authorization': head.proxyAuthorization },
+      rest,
+    ),
+  );
+}
+
+/** The same port served by Node's HTTP server alone: the reference the front must answer like. */
+export function createExplicitHttpServer(ctx: EgressContext, options: ListenerOptions): Server {
+  return createExplicitServers(ctx, options).server;
+}
+
+type StartConnect = (socket: Socket, url: string, headers: IncomingHttpHeaders, head: Buffer) => void;
+
+function createExplicitServers(
+  ctx: EgressContext,
+  options: ListenerOptions,
+): { server: Server; connect: StartConnect } {
   const proxy = createForwardProxy();
   const enqueue = createSocketQueue();
   const sniCheck =
@@ -75,18 +105,22 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
   // maxHeaderBytes bounds the header section already.
   server.maxHeadersCount = 0;
 
-  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    const target = parseConnectTarget(req.url ?? '');
+  const connect: StartConnect = (socket, url, headers, head) => {
+    const target = parseConnectTarget(url);
     const request: EgressRequest = {
-      ...baseRequest(ctx, req, 'connect', options.passwords),
-      host: target?.host ?? sanitizeRawTarget(req.url),
+      ...baseRequest(ctx, socket, headers, 'connect', options.passwords),
+      host: target?.host ?? sanitizeRawTarget(url),
       port: target?.port ?? 0,
     };
     const responder = createConnectResponder(socket, head, options.idleMs, sniCheck);
     enqueue(socket, null, () =>
       handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined),
     );
+  };
+
+  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    connect(socket, req.url ?? '', req.headers, head);
   });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -96,7 +130,7 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
       return;
     }
     const request: EgressRequest = {
-      ...baseRequest(ctx, req, 'http', options.passwords),
+      ...baseRequest(ctx, req.socket, req.headers, 'http', options.passwords),
       host: target?.host ?? sanitizeRawTarget(req.url),
       port: target?.port ?? 0,
       ...(target === null ? {} : { path: target.path }),
@@ -116,7 +150,7 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
       return;
     }
     const request: EgressRequest = {
-      ...baseRequest(ctx, req, 'upgrade', options.passwords),
+      ...baseRequest(ctx, req.socket, req.headers, 'upgrade', options.passwords),
       host: target?.host ?? sanitizeRawTarget(req.url),
       port: target?.port ?? 0,
       ...(target === null ? {} : { path: target.path }),
@@ -129,5 +163,5 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
   });
 
   server.on('clientError', answerClientError);
-  return server;
+  return { server, connect };
 }
