@@ -5,6 +5,7 @@ import type { ConnectionRecord, DialErrorCode, Recorder } from './recorder.js';
 import type { DeniedTracker } from './denied-tracker.js';
 import type { Metrics } from './create-metrics.js';
 import { createFlatRecordLogger } from './create-logger.js';
+import { createRecordWriter, jsonNullable, jsonNumber, jsonString } from './create-record-writer.js';
 import { formatAddress } from './format-address.js';
 import { redactUserinfo } from './redact-userinfo.js';
 
@@ -21,7 +22,8 @@ export interface RecorderDeps {
   readonly profilesOf?: (group: string | null) => readonly string[];
 }
 
-type DecisionFields = Record<string, unknown>;
+/** The decision line's fields up to `dialed`, as JSON text (see createRecordWriter). */
+type DecisionFields = string;
 
 export type LimitScope = 'global' | 'group';
 
@@ -38,17 +40,19 @@ export interface ObservingRecorder extends Recorder {
  */
 export function createRecorder(deps: RecorderDeps): ObservingRecorder {
   const { metrics, denied } = deps;
-  // Every field this recorder logs is flat (see decisionFields and the close line).
-  const logger = createFlatRecordLogger(deps.logger);
+  // Every field this recorder logs is flat and redacted here (see decisionFields and closeFields).
+  const lines = createRecordWriter(createFlatRecordLogger(deps.logger));
   const held = new Map<string, DecisionFields>();
   const limitScopes = new Map<string, LimitScope>();
   const connected = new Map<string, EgressRequest['listener']>();
 
-  const flush = (id: string, dialed: SocketAddress | null, extra?: DecisionFields): void => {
+  const flush = (id: string, dialed: SocketAddress | null, dialError?: DialErrorCode): void => {
     const fields = held.get(id);
     if (fields === undefined) return;
     held.delete(id);
-    logger.info({ ...fields, dialed: dialed === null ? null : formatAddress(dialed), ...extra }, 'decision');
+    const address = dialed === null ? 'null' : jsonString(formatAddress(dialed));
+    const error = dialError === undefined ? '' : `,"dialError":${jsonString(dialError)}`;
+    lines.write('info', `${fields},"dialed":${address}${error}`, 'decision');
   };
 
   return {
@@ -72,7 +76,6 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
       if (decision.reason === 'connection_limit') {
         metrics.connectionLimitRejections.inc({ scope: scope ?? 'unknown' });
       }
-      const fields = decisionFields(request, group, decision, mode);
       if (decision.verdict === 'deny') {
         denied.record({
           host: redactUserinfo(request.host),
@@ -84,8 +87,13 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
         });
         metrics.deniedDestinations.inc(redactUserinfo(request.host), request.port);
       }
-      if (label === 'deny') logger.warn({ ...fields, dialed: null }, 'decision');
-      else held.set(request.id, fields);
+      if (label === 'deny') {
+        if (lines.enabled('warn')) {
+          lines.write('warn', `${decisionFields(request, group, decision, mode)},"dialed":null`, 'decision');
+        }
+      } else if (lines.enabled('info')) {
+        held.set(request.id, decisionFields(request, group, decision, mode));
+      }
     },
 
     connected(request: EgressRequest, dialed: SocketAddress, connectSeconds: number): void {
@@ -99,7 +107,7 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
 
     dialFailed(request: EgressRequest, code: DialErrorCode): void {
       metrics.dialErrors.inc({ error: code });
-      flush(request.id, null, { dialError: code });
+      flush(request.id, null, code);
     },
 
     closed(record: ConnectionRecord): void {
@@ -112,26 +120,7 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
       }
       metrics.bytes.inc({ direction: 'out', listener: request.listener }, record.bytesOut);
       metrics.bytes.inc({ direction: 'in', listener: request.listener }, record.bytesIn);
-      const decision = record.decision;
-      logger.info(
-        {
-          event: 'close',
-          conn: request.id,
-          listener: request.listener,
-          client: request.client.address,
-          group: record.group,
-          host: redactUserinfo(request.host),
-          port: request.port,
-          decision: decisionLabel(decision),
-          profile: decision.profile,
-          rule: decision.rule,
-          bytesOut: record.bytesOut,
-          bytesIn: record.bytesIn,
-          durationMs: Math.round(record.durationMs),
-          closeReason: record.closeReason,
-        },
-        'close',
-      );
+      if (lines.enabled('info')) lines.write('info', closeFields(record), 'close');
     },
   };
 }
@@ -142,28 +131,32 @@ function decisionFields(
   decision: Decision,
   mode: Mode,
 ): DecisionFields {
-  const fields: DecisionFields = {
-    event: 'decision',
-    conn: request.id,
-    listener: request.listener,
-    kind: request.kind,
-    client: request.client.address,
-    clientPort: request.client.port,
-    group,
+  const fields =
+    `,"event":"decision","conn":${jsonString(request.id)},"listener":${jsonString(request.listener)}` +
+    `,"kind":${jsonString(request.kind)},"client":${jsonString(request.client.address)}` +
+    `,"clientPort":${jsonNumber(request.client.port)},"group":${jsonNullable(group)}` +
     // A listener that could not parse the target passes it on raw, credentials and all.
-    host: redactUserinfo(request.host),
-    port: request.port,
-    sni: request.sni ?? null,
-    hostHeader: request.hostHeader === undefined ? null : redactUserinfo(request.hostHeader),
-    path: request.path === undefined ? null : redactUserinfo(request.path),
-    origDst: request.originalDst === undefined ? null : formatAddress(request.originalDst),
-    decision: decisionLabel(decision),
-    reason: decision.reason,
-    profile: decision.profile,
-    rule: decision.rule,
-    mode,
-    ech: request.ech === true,
-  };
-  if (decision.verdict === 'deny') fields['detail'] = decision.detail;
-  return fields;
+    `,"host":${jsonString(redactUserinfo(request.host))},"port":${jsonNumber(request.port)}` +
+    `,"sni":${jsonNullable(request.sni)}` +
+    `,"hostHeader":${request.hostHeader === undefined ? 'null' : jsonString(redactUserinfo(request.hostHeader))}` +
+    `,"path":${request.path === undefined ? 'null' : jsonString(redactUserinfo(request.path))}` +
+    `,"origDst":${request.originalDst === undefined ? 'null' : jsonString(formatAddress(request.originalDst))}` +
+    `,"decision":${jsonString(decisionLabel(decision))},"reason":${jsonString(decision.reason)}` +
+    `,"profile":${jsonNullable(decision.profile)},"rule":${jsonNullable(decision.rule)}` +
+    `,"mode":${jsonString(mode)},"ech":${request.ech === true ? 'true' : 'false'}`;
+  return decision.verdict === 'deny' ? `${fields},"detail":${jsonString(decision.detail)}` : fields;
+}
+
+/** The close line's fields, in the order the design's log schema lists them. */
+function closeFields(record: ConnectionRecord): string {
+  const { request, decision } = record;
+  return (
+    `,"event":"close","conn":${jsonString(request.id)},"listener":${jsonString(request.listener)}` +
+    `,"client":${jsonString(request.client.address)},"group":${jsonNullable(record.group)}` +
+    `,"host":${jsonString(redactUserinfo(request.host))},"port":${jsonNumber(request.port)}` +
+    `,"decision":${jsonString(decisionLabel(decision))},"profile":${jsonNullable(decision.profile)}` +
+    `,"rule":${jsonNullable(decision.rule)},"bytesOut":${jsonNumber(record.bytesOut)}` +
+    `,"bytesIn":${jsonNumber(record.bytesIn)},"durationMs":${jsonNumber(Math.round(record.durationMs))}` +
+    `,"closeReason":${jsonString(record.closeReason)}`
+  );
 }
