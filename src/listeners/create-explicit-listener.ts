@@ -66,6 +66,7 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
       head.target,
       head.proxyAuthorization === undefined ? {} : { 'proxy-authorization': head.proxyAuthorization },
       rest,
+      false,
     ),
   );
 }
@@ -75,7 +76,14 @@ export function createExplicitHttpServer(ctx: EgressContext, options: ListenerOp
   return createExplicitServers(ctx, options).server;
 }
 
-type StartConnect = (socket: Socket, url: string, headers: IncomingHttpHeaders, head: Buffer) => void;
+/** `queued`: wait for earlier requests on the connection; the front's CONNECT is always the first. */
+type StartConnect = (
+  socket: Socket,
+  url: string,
+  headers: IncomingHttpHeaders,
+  head: Buffer,
+  queued: boolean,
+) => void;
 
 function createExplicitServers(
   ctx: EgressContext,
@@ -105,7 +113,7 @@ function createExplicitServers(
   // maxHeaderBytes bounds the header section already.
   server.maxHeadersCount = 0;
 
-  const connect: StartConnect = (socket, url, headers, head) => {
+  const connect: StartConnect = (socket, url, headers, head, queued) => {
     const target = parseConnectTarget(url);
     const request: EgressRequest = {
       ...baseRequest(ctx, socket, headers, 'connect', options.passwords),
@@ -113,14 +121,15 @@ function createExplicitServers(
       port: target?.port ?? 0,
     };
     const responder = createConnectResponder(socket, head, options.idleMs, sniCheck);
-    enqueue(socket, null, () =>
-      handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined),
-    );
+    const handle = (): Promise<void> =>
+      handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined);
+    if (queued) enqueue(socket, null, handle);
+    else void handle();
   };
 
   server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    connect(socket, req.url ?? '', req.headers, head);
+    connect(socket, req.url ?? '', req.headers, head, true);
   });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {

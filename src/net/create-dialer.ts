@@ -113,7 +113,8 @@ export function createDialer(options: DialerOptions): Dialer {
         }
         return { target, port: destination.port, addresses: [destination.host], viaProxy: upstreamProxy };
       }
-      const resolved = await resolve(destination.host);
+      // An address literal (every connect-to mapping) needs no lookup, nor an async frame for one.
+      const resolved = isIP(destination.host) !== 0 ? [destination.host] : await resolve(destination.host);
       const notLooping = resolved.filter((address) => !isOwnAddress({ address, port: destination.port }));
       if (notLooping.length === 0) {
         return { refused: 'loop', detail: `${destination.host}:${destination.port} is egressgate itself` };
