@@ -15,8 +15,8 @@ export interface EgressgateContenders {
 type Ports = Pick<EgressgateSetup, 'explicitPort' | 'transparentTlsPort' | 'adminPort'>;
 
 /**
- * egressgate once per relay (`relay: js`, `relay: native` in its config file), plus a baseline build
- * when BENCH_EGRESSGATE_BASELINE names one. A build that rejects the key, or that runs another relay
+ * egressgate once per relay (`relay: js`, `relay: native` in its config file), plus the baseline
+ * builds BENCH_EGRESSGATE_BASELINE names (comma-separated CLI paths). A build that rejects the key, or that runs another relay
  * than the one asked for (it says which in its start-up log or egressgate_info), is listed as
  * unavailable rather than failing the run; when neither relay is available the build runs with its
  * default as `egressgate`.
@@ -60,10 +60,12 @@ export async function startEgressgateContenders(
     const why = await run('egressgate', {});
     if (why !== null) unavailable.push({ name: 'egressgate', unavailable: why });
   }
-  const baseline = process.env.BENCH_EGRESSGATE_BASELINE;
-  if (baseline !== undefined && baseline !== '') {
-    const why = await run('egressgate-baseline', { entry: baseline });
-    if (why !== null) unavailable.push({ name: 'egressgate-baseline', unavailable: why });
+  // Comma-separated: several builds (egressgate-baseline, egressgate-baseline-2, …) for an A/B/C.
+  const baselines = (process.env.BENCH_EGRESSGATE_BASELINE ?? '').split(',').filter((e) => e !== '');
+  for (const [i, entry] of baselines.entries()) {
+    const name = i === 0 ? 'egressgate-baseline' : `egressgate-baseline-${i + 1}`;
+    const why = await run(name, { entry });
+    if (why !== null) unavailable.push({ name, unavailable: why });
   }
   return { contenders, unavailable, adminPorts };
 }
