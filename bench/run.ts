@@ -47,10 +47,12 @@ async function main(argv: readonly string[]): Promise<number> {
     const suite = SUITES[name];
     if (suite === undefined) continue;
     process.stderr.write(`[${name}] running (work dir ${workDir})\n`);
+    const started = Date.now();
     try {
       const result = await suite(workDir, progress);
       results.push(result);
       process.stdout.write(`${result.table}\n`);
+      process.stdout.write(`  (${name}: ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
       for (const g of result.goals) {
         const mark = g.met === null ? 'n/a ' : g.met ? 'MET ' : 'MISS';
         process.stdout.write(`  [${mark}] ${g.goal}: ${g.detail}\n`);

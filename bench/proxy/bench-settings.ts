@@ -2,6 +2,8 @@
 export interface BenchSettings {
   readonly rounds: number;
   readonly tunnelBytes: number;
+  /** Tunnels the throughput test runs at once, each written by its own dd process. */
+  readonly streams: number;
   readonly concurrency: number;
   readonly rateMs: number;
   readonly warmupBytes: number;
@@ -12,7 +14,8 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSe
   const quick = env.BENCH_QUICK === '1';
   return {
     rounds: readNumber(env.BENCH_ROUNDS, quick ? 1 : 3),
-    tunnelBytes: readNumber(env.BENCH_TUNNEL_MIB, quick ? 64 : 512) * 1024 * 1024,
+    tunnelBytes: readNumber(env.BENCH_TUNNEL_MIB, quick ? 256 : 1024) * 1024 * 1024,
+    streams: readNumber(env.BENCH_STREAMS, 2),
     concurrency: readNumber(env.BENCH_CONCURRENCY, 50),
     rateMs: readNumber(env.BENCH_RATE_SECONDS, quick ? 1 : 5) * 1000,
     warmupBytes: 64 * 1024 * 1024,

@@ -6,16 +6,21 @@ import { startChildServer, type ChildServer } from './child-server.js';
 import { formatContenderTable } from './format-contender-table.js';
 import { pickFreePort } from './free-port.js';
 import { startLoadClient } from './load-client-process.js';
-import { measureContenders, type Contender } from './measure-contenders.js';
+import { checkLoadHeadroom, measureContenders, type Contender } from './measure-contenders.js';
 import { pickMetricLines } from './pick-metric-lines.js';
-import { egressgateAvailable, scrapeMetrics, startEgressgate } from './start-egressgate.js';
+import { startEgressgateContenders } from './start-egressgate-contenders.js';
+import { scrapeMetrics } from './start-egressgate.js';
+import { startHaproxy } from './start-haproxy.js';
 import { startSquid } from './start-squid.js';
 import { summarizeRatios } from './summarize-ratios.js';
 import { startUpstreamServer } from './upstream-server.js';
 
 const AUTHORITY = 'management.azure.com:443';
 
-/** Issue 3 item 8, explicit proxy: direct vs squid vs a naive Node proxy vs egressgate, one run. */
+/**
+ * Issue 10 item 5, explicit proxy: direct vs squid vs haproxy (plain TCP, splice: a relay with no
+ * CONNECT to parse) vs a naive Node proxy vs egressgate with each relay, one run.
+ */
 export async function runExplicitSuite(
   workDir: string,
   progress: (line: string) => void,
@@ -40,6 +45,9 @@ export async function runExplicitSuite(
       pid: squidPid,
       route: { kind: 'connect', port: squidPort, authority: squidAuthority },
     });
+    const haproxyPort = await pickFreePort();
+    const haproxyPid = await start(startHaproxy(workDir, haproxyPort, { kind: 'tcp' }, upstream.port));
+    contenders.push({ name: 'haproxy-tcp', pid: haproxyPid, route: { kind: 'direct', port: haproxyPort } });
     const naivePort = await pickFreePort();
     const naivePid = await start(startNaive(workDir, naivePort, `${AUTHORITY}=127.0.0.1:${upstream.port}`));
     contenders.push({
@@ -47,54 +55,45 @@ export async function runExplicitSuite(
       pid: naivePid,
       route: { kind: 'connect', port: naivePort, authority: AUTHORITY },
     });
-    let adminPort: number | null = null;
-    if (egressgateAvailable()) {
-      const explicitPort = await pickFreePort();
-      adminPort = await pickFreePort();
-      const setup = {
-        explicitPort,
-        adminPort,
-        transparentTlsPort: await pickFreePort(),
-        upstreamPort: upstream.port,
-      };
-      const pid = await start(startEgressgate(workDir, setup));
-      contenders.push({
-        name: 'egressgate',
-        pid,
-        route: { kind: 'connect', port: explicitPort, authority: AUTHORITY },
-      });
-      // BENCH_EGRESSGATE_WORKERS=2: the same gateway with workers: 2 beside it; CPU of all its processes.
-      const workers = Number(process.env.BENCH_EGRESSGATE_WORKERS ?? '1');
-      if (Number.isInteger(workers) && workers > 1) {
-        const port = await pickFreePort();
-        const multi = {
-          explicitPort: port,
-          adminPort: await pickFreePort(),
-          transparentTlsPort: await pickFreePort(),
-          upstreamPort: upstream.port,
-        };
-        const multiPid = await start(startEgressgate(workDir, multi, workers));
-        contenders.push({
-          name: `egressgate-${workers}w`,
-          pid: multiPid,
-          processTree: true,
-          route: { kind: 'connect', port, authority: AUTHORITY },
-        });
-      }
-    } else {
-      progress('src/app.ts not there yet: egressgate skipped');
-    }
+    const egressgate = await startEgressgateContenders(
+      workDir,
+      upstream.port,
+      (ports) => ({ kind: 'connect', port: ports.explicitPort, authority: AUTHORITY }),
+      (server) => servers.push(server),
+    );
+    contenders.push(...egressgate.contenders);
+    for (const u of egressgate.unavailable) progress(`${u.name} unavailable: ${u.unavailable}`);
     const results = await measureContenders(client, contenders, settings, progress);
-    const metrics = adminPort === null ? null : await scrapeMetrics(adminPort).catch((e: Error) => e.message);
+    const adminPort = egressgate.adminPorts[0];
+    const metrics =
+      adminPort === undefined ? null : await scrapeMetrics(adminPort).catch((e: Error) => e.message);
     return {
       suite: 'proxy',
       table: formatContenderTable(
-        `Explicit proxy (CONNECT): ${settings.tunnelBytes / 2 ** 20} MiB tunnel; ${settings.concurrency} clients × ${settings.rateMs / 1000} s of CONNECT + 1-byte echo + close; median of ${settings.rounds} rounds`,
+        `Explicit proxy (CONNECT): ${settings.streams} × ${settings.tunnelBytes / settings.streams / 2 ** 20} MiB tunnels at once; ${settings.concurrency} clients × ${settings.rateMs / 1000} s of CONNECT + 1-byte echo + close; median of ${settings.rounds} rounds`,
         results,
         'squid',
+        egressgate.unavailable,
       ),
-      figures: { settings, results, metricsSample: metrics === null ? null : pickMetricLines(metrics) },
-      goals: summarizeRatios(results, 'egressgate', 'squid', 1.2),
+      figures: {
+        settings,
+        results,
+        unavailable: egressgate.unavailable,
+        metricsSample: metrics === null ? null : pickMetricLines(metrics),
+      },
+      goals: [
+        checkLoadHeadroom(results),
+        ...results
+          .filter((r) => r.name.startsWith('egressgate'))
+          // Issue 10's goals: ≥ 1.2× squid's MiB/s, ≤ 0.8× its CPU per GiB, ≤ 1.0× per connection.
+          .flatMap((r) =>
+            summarizeRatios(results, r.name, 'squid', {
+              throughput: 1.2,
+              cpuPerGiB: 1.25,
+              cpuPerConnection: 1,
+            }),
+          ),
+      ],
     };
   } finally {
     await client.stop();

@@ -8,7 +8,7 @@ import type { Route } from './open-tunnel.js';
 
 /** The orchestrator's handle on the load-generator child: one job at a time. */
 export interface LoadClient {
-  throughput(route: Route, bytes: number): Promise<ThroughputResult>;
+  throughput(route: Route, bytes: number, streams: number): Promise<ThroughputResult>;
   rate(route: Route, concurrency: number, durationMs: number): Promise<RateResult>;
   stop(): Promise<void>;
 }
@@ -25,8 +25,8 @@ export function startLoadClient(): LoadClient {
     return reply;
   };
   return {
-    async throughput(route, bytes) {
-      const reply = await run({ kind: 'throughput', route, bytes });
+    async throughput(route, bytes, streams) {
+      const reply = await run({ kind: 'throughput', route, bytes, streams });
       if (!reply.ok) throw new Error(reply.error);
       if (reply.kind !== 'throughput') throw new Error('load client answered the wrong job');
       return reply.result;

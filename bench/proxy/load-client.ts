@@ -15,7 +15,11 @@ async function runJob(job: LoadJob): Promise<LoadReply> {
   const hello = job.route.kind === 'tls' ? Buffer.from(job.route.helloBase64, 'base64') : null;
   try {
     if (job.kind === 'throughput') {
-      return { ok: true, kind: 'throughput', result: await measureThroughput(job.route, hello, job.bytes) };
+      return {
+        ok: true,
+        kind: 'throughput',
+        result: await measureThroughput(job.route, hello, job.bytes, job.streams),
+      };
     }
     const result = await measureConnectRate(job.route, hello, job.concurrency, job.durationMs);
     return { ok: true, kind: 'rate', result };

@@ -3,7 +3,7 @@ import type { ThroughputResult } from './measure-throughput.js';
 import type { Route } from './open-tunnel.js';
 
 export type LoadJob =
-  | { readonly kind: 'throughput'; readonly route: Route; readonly bytes: number }
+  | { readonly kind: 'throughput'; readonly route: Route; readonly bytes: number; readonly streams: number }
   | {
       readonly kind: 'rate';
       readonly route: Route;

@@ -2,15 +2,21 @@ import { median, percentile } from '../report/summarize.js';
 import type { BenchSettings } from './bench-settings.js';
 import type { LoadClient } from './load-client-process.js';
 import type { Route } from './open-tunnel.js';
-import { readCpuSeconds, readProcessTreeCpuSeconds } from './read-cpu-seconds.js';
+import { readProcessTreeCpuSeconds } from './read-cpu-seconds.js';
 
 export interface Contender {
   readonly name: string;
   readonly route: Route;
-  /** The proxy's process, for CPU accounting; absent for the direct connection. */
+  /** The proxy's process (its children count too), for CPU accounting; absent for direct. */
   readonly pid?: number;
   /** Count the CPU of the process's children too (egressgate with workers: N). */
   readonly processTree?: boolean;
+}
+
+/** A contender this run could not measure, and why (shown in the table instead of figures). */
+export interface UnavailableContender {
+  readonly name: string;
+  readonly unavailable: string;
 }
 
 export interface ContenderResult {
@@ -50,25 +56,22 @@ export async function measureContenders(
   const cpu = new Map<string, { tunnel: number; bytes: number; rate: number; connections: number }>(
     contenders.map((c) => [c.name, { tunnel: 0, bytes: 0, rate: 0, connections: 0 }]),
   );
-  const cpuOf = (c: Contender): number =>
-    c.pid === undefined
-      ? 0
-      : ((c.processTree === true ? readProcessTreeCpuSeconds(c.pid) : readCpuSeconds(c.pid)) ?? 0);
+  const cpuOf = (c: Contender): number => (c.pid === undefined ? 0 : (readProcessTreeCpuSeconds(c.pid) ?? 0));
   for (const c of contenders) {
-    await client.throughput(c.route, settings.warmupBytes);
+    await client.throughput(c.route, settings.warmupBytes, settings.streams);
     await client.rate(c.route, settings.concurrency, settings.warmupRateMs);
   }
   for (let round = 1; round <= settings.rounds; round++) {
     for (const c of contenders) {
       const before = cpuOf(c);
-      const t = await client.throughput(c.route, settings.tunnelBytes);
+      const t = await client.throughput(c.route, settings.tunnelBytes, settings.streams);
       const used = cpu.get(c.name);
       if (used !== undefined) {
         used.tunnel += cpuOf(c) - before;
         used.bytes += t.bytes;
       }
       throughput.get(c.name)?.push(t.mibPerSecond);
-      progress(`round ${round} ${c.name}: tunnel ${t.mibPerSecond.toFixed(0)} MiB/s`);
+      progress(`round ${round} ${c.name}: tunnel ${t.mibPerSecond.toFixed(0)} MiB/s (${t.writer} writers)`);
     }
     for (const c of contenders) {
       const before = cpuOf(c);
@@ -118,4 +121,30 @@ function selectContenders(all: readonly Contender[], list: string | undefined): 
   if (list === undefined || list === '') return all;
   const wanted = new Set(list.split(','));
   return all.filter((c) => wanted.has(c.name));
+}
+
+/**
+ * A throughput table is only worth reading when the load generator had headroom: a direct connection
+ * must move at least twice what the best proxy moved, or the proxies were measured against the
+ * client and the sink rather than against each other.
+ */
+export function checkLoadHeadroom(results: readonly ContenderResult[]): {
+  readonly goal: string;
+  readonly met: boolean | null;
+  readonly detail: string;
+} {
+  const goal = 'load generator not the bottleneck: direct MiB/s ≥ 2× the best proxy';
+  const direct = results.find((r) => r.name === 'direct');
+  const proxies = results.filter((r) => r.name !== 'direct');
+  if (direct === undefined || proxies.length === 0) return { goal, met: null, detail: 'not measured' };
+  const best = proxies.reduce((a, b) => (b.mibPerSecond > a.mibPerSecond ? b : a));
+  const ratio = direct.mibPerSecond / best.mibPerSecond;
+  const figures = `direct ${direct.mibPerSecond.toFixed(0)} MiB/s = ${ratio.toFixed(2)}× ${best.name} ${best.mibPerSecond.toFixed(0)}`;
+  return ratio >= 2
+    ? { goal, met: true, detail: figures }
+    : {
+        goal,
+        met: false,
+        detail: `${figures}: THIS RUN'S MiB/s COLUMN IS INVALID (the client and sink limited it); compare CPU s/GiB only`,
+      };
 }

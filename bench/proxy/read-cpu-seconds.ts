@@ -3,52 +3,68 @@ import fs from 'node:fs';
 
 let ticksPerSecond: number | null = null;
 
-/**
- * CPU time (user + system, all threads) a process has used so far, from /proc/PID/stat. On a shared
- * machine wall-clock rates swing with other load; CPU spent per connection or per GiB does much less,
- * so the suites report both. Returns null where /proc is unavailable.
- */
-export function readCpuSeconds(pid: number): number | null {
+interface ProcStat {
+  readonly ppid: number;
+  /** utime + stime of the process, all its threads, in ticks. */
+  readonly own: number;
+  /** cutime + cstime: children that have exited and been waited for, in ticks. */
+  readonly reaped: number;
+}
+
+function readStat(pid: number): ProcStat | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name, which may itself contain spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
-    ticksPerSecond ??= readTicksPerSecond();
-    return (utime + stime) / ticksPerSecond;
+    const [ppid, utime, stime, cutime, cstime] = [1, 11, 12, 13, 14].map((i) => Number(fields[i]));
+    if (![ppid, utime, stime, cutime, cstime].every((n) => Number.isFinite(n))) return null;
+    return { ppid: ppid ?? 0, own: (utime ?? 0) + (stime ?? 0), reaped: (cutime ?? 0) + (cstime ?? 0) };
   } catch {
     return null;
   }
 }
 
 /**
- * CPU time of a process and all its descendants (egressgate's workers: N forks N workers). Children
- * are found by their parent pid in /proc/PID/stat; a child that exited between two readings drops
- * out, so this is only for process trees that live through the measurement.
+ * CPU time (user + system, all threads) a process has used so far, from /proc/PID/stat. On a shared
+ * machine wall-clock rates swing with other load; CPU spent per connection or per GiB does much less,
+ * so the suites report both. Returns null where /proc is unavailable.
  */
-export function readProcessTreeCpuSeconds(pid: number): number | null {
-  const own = readCpuSeconds(pid);
-  if (own === null) return null;
-  let total = own;
-  for (const child of childPids(pid)) total += readProcessTreeCpuSeconds(child) ?? 0;
-  return total;
+export function readCpuSeconds(pid: number): number | null {
+  const stat = readStat(pid);
+  if (stat === null) return null;
+  ticksPerSecond ??= readTicksPerSecond();
+  return stat.own / ticksPerSecond;
 }
 
-function childPids(parent: number): number[] {
-  const children: number[] = [];
+/**
+ * The same for a proxy and every process below it (workers, helpers, squid's kids), living or
+ * already reaped: a multi-process proxy is charged for all of its processes, not only the first.
+ */
+export function readProcessTreeCpuSeconds(pid: number): number | null {
+  const root = readStat(pid);
+  if (root === null) return null;
+  const children = new Map<number, number[]>();
+  const stats = new Map<number, ProcStat>([[pid, root]]);
   for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent) children.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
+    const child = Number(entry);
+    if (!Number.isInteger(child) || child === pid) continue;
+    const stat = readStat(child);
+    if (stat === null) continue;
+    stats.set(child, stat);
+    const siblings = children.get(stat.ppid);
+    if (siblings === undefined) children.set(stat.ppid, [child]);
+    else siblings.push(child);
   }
-  return children;
+  let ticks = 0;
+  const queue = [pid];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    const stat = stats.get(next);
+    // A child's reaped children are in its own cutime; once it is reaped, all of it is in its parent's.
+    ticks += (stat?.own ?? 0) + (stat?.reaped ?? 0);
+    queue.push(...(children.get(next) ?? []));
+  }
+  ticksPerSecond ??= readTicksPerSecond();
+  return ticks / ticksPerSecond;
 }
 
 function readTicksPerSecond(): number {

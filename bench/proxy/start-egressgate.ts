@@ -10,6 +10,12 @@ export interface EgressgateSetup {
   readonly transparentTlsPort: number;
   readonly adminPort: number;
   readonly upstreamPort: number;
+  /** Directory name under the work dir, so several egressgate processes can run side by side. */
+  readonly name?: string;
+  /** Written as the config key `relay`; absent = the build's default. */
+  readonly relay?: 'js' | 'native';
+  /** The CLI to run instead of BENCH_EGRESSGATE_ENTRY (a baseline build, for before/after). */
+  readonly entry?: string;
 }
 
 export interface RunningEgressgate extends ChildServer {
@@ -32,7 +38,10 @@ export async function startEgressgate(
   setup: EgressgateSetup,
   workers = 1,
 ): Promise<RunningEgressgate> {
-  const dir = path.join(workDir, workers === 1 ? 'egressgate' : `egressgate-${workers}-workers`);
+  const dir = path.join(
+    workDir,
+    setup.name ?? (workers === 1 ? 'egressgate' : `egressgate-${workers}-workers`),
+  );
   // egressgate watches the config file's directory and reloads on any change in it: the decision log
   // must live elsewhere, or every log write would trigger a reload.
   const configDir = path.join(dir, 'config');
@@ -53,10 +62,11 @@ export async function startEgressgate(
       `workers: ${workers}`,
       // BENCH_EGRESSGATE_LOG_LEVEL=warn drops the per-connection lines: a diagnostic for logging's cost.
       `log: { level: ${process.env.BENCH_EGRESSGATE_LOG_LEVEL ?? 'info'} }`,
+      ...(setup.relay === undefined ? [] : [`relay: ${setup.relay}`]),
       '',
     ].join('\n'),
   );
-  const chosen = process.env.BENCH_EGRESSGATE_ENTRY || 'dist/cli/main.js';
+  const chosen = setup.entry ?? (process.env.BENCH_EGRESSGATE_ENTRY || 'dist/cli/main.js');
   const entry = chosen === 'tsx' ? undefined : chosen;
   const logFile = path.join(dir, 'decisions.log');
   const extra = (process.env.BENCH_EGRESSGATE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
@@ -65,7 +75,7 @@ export async function startEgressgate(
       ? [...extra, '--import', 'tsx', path.join(repoRoot, 'src', 'cli', 'main.ts')]
       : [...extra, path.resolve(repoRoot, entry)];
   const server = await startChildServer({
-    name: 'egressgate',
+    name: setup.name ?? 'egressgate',
     command: process.execPath,
     args: [...args, 'serve', '--config', config],
     ports: [setup.explicitPort, setup.transparentTlsPort, setup.adminPort],

@@ -6,15 +6,24 @@ export interface GoalCheck {
   readonly detail: string;
 }
 
+/** Each figure's goal as "subject is at least this many times better than the peer"; absent = report only. */
+export interface RatioGoals {
+  readonly throughput?: number;
+  readonly connectionRate?: number;
+  readonly cpuPerGiB?: number;
+  readonly cpuPerConnection?: number;
+}
+
 /**
- * The issue's goals as ratios of two contenders from the same run (wall clock), plus the same ratio on
- * CPU spent per unit of work, which a busy shared machine disturbs far less. null: one side absent.
+ * The issue's goals as ratios of two contenders from the same run: wall clock, and CPU spent per unit
+ * of work, which a busy shared machine disturbs far less. For CPU, "better" means less: a goal of
+ * 1.25 is "at most 0.8× the peer's CPU". null: one side absent, or no goal for that figure.
  */
 export function summarizeRatios(
   results: readonly ContenderResult[],
   subject: string,
   peer: string,
-  goal: number,
+  goals: RatioGoals,
 ): GoalCheck[] {
   const a = results.find((r) => r.name === subject);
   const b = results.find((r) => r.name === peer);
@@ -22,20 +31,27 @@ export function summarizeRatios(
     label: string,
     pick: (r: ContenderResult) => number | null,
     higherIsBetter: boolean,
+    goal: number | undefined,
   ): GoalCheck => {
-    const text = `${subject} ${label} ≥ ${goal}× ${peer}`;
+    const bound = goal === undefined ? '' : higherIsBetter ? ` ≥ ${goal}×` : ` ≤ ${(1 / goal).toFixed(2)}×`;
+    const text = `${subject} ${label}${bound === '' ? ' vs' : bound} ${peer}`;
     const x = a === undefined ? null : pick(a);
     const y = b === undefined ? null : pick(b);
     if (x === null || y === null || x === 0 || y === 0)
       return { goal: text, met: null, detail: 'not measured' };
-    const ratio = higherIsBetter ? x / y : y / x;
-    return { goal: text, met: ratio >= goal, detail: `${ratio.toFixed(2)}× (${format(x)} vs ${format(y)})` };
+    const better = higherIsBetter ? x / y : y / x;
+    const shown = higherIsBetter ? better : x / y;
+    return {
+      goal: text,
+      met: goal === undefined ? null : better >= goal,
+      detail: `${shown.toFixed(2)}× (${format(x)} vs ${format(y)})`,
+    };
   };
   return [
-    check('tunnel throughput', (r) => r.mibPerSecond, true),
-    check('connection rate', (r) => r.connectionsPerSecond, true),
-    check('CPU efficiency per GiB', (r) => r.cpuSecondsPerGiB, false),
-    check('CPU efficiency per connection', (r) => r.cpuMicrosecondsPerConnection, false),
+    check('tunnel MiB/s', (r) => r.mibPerSecond, true, goals.throughput),
+    check('conn/s', (r) => r.connectionsPerSecond, true, goals.connectionRate),
+    check('CPU per GiB', (r) => r.cpuSecondsPerGiB, false, goals.cpuPerGiB),
+    check('CPU per connection', (r) => r.cpuMicrosecondsPerConnection, false, goals.cpuPerConnection),
   ];
 }
 

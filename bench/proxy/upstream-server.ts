@@ -1,9 +1,13 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 
 /**
  * The upstream every proxy under test forwards to. One server speaks both bench protocols so a single
  * connect-to mapping (or haproxy backend) serves every measurement:
- * - sink: 'S' + 8-byte big-endian length L, then L bytes; the server answers one byte 'K' when all arrived.
+ * - sink: 'S' + 8-byte big-endian length L; the server answers 'R' (ready), the client sends L bytes,
+ *   the server answers 'K' when all arrived. Unless BENCH_SINK=node, `dd` reads the L bytes straight
+ *   from the socket into /dev/null: the sink must not be what limits a tunnel (issue 10).
  * - echo: any other first byte; everything is echoed back.
  * A leading TLS record (the ClientHello a transparent proxy forwards untouched) is skipped first.
  */
@@ -15,6 +19,14 @@ export interface UpstreamServer {
 const TLS_HANDSHAKE = 0x16;
 const SINK = 0x53; // 'S'
 const ACK = Buffer.from('K');
+const READY = Buffer.from('R');
+const DD = '/usr/bin/dd';
+const nativeSink = process.env.BENCH_SINK !== 'node' && fs.existsSync(DD);
+
+/** Node's stream handle: readStop() keeps Node from reading a socket it hands on (pause() does not). */
+interface ReadableHandle {
+  readStop(): number;
+}
 
 type State =
   | { readonly phase: 'start' }
@@ -74,10 +86,12 @@ function serveSocket(socket: net.Socket): void {
       }
       if (first === SINK) {
         if (pending.length < 9) return;
-        const remaining = Number(pending.readBigUInt64BE(1)) - (pending.length - 9);
-        state = { phase: 'sink', remaining };
-        if (remaining <= 0) socket.write(ACK);
+        const length = Number(pending.readBigUInt64BE(1));
+        const remaining = length - (pending.length - 9);
         pending = Buffer.alloc(0);
+        if (remaining === length && length > 0 && nativeSink && sinkNatively(socket, length)) return;
+        state = { phase: 'sink', remaining };
+        socket.write(remaining <= 0 ? ACK : READY);
         return;
       }
       state = { phase: 'echo' };
@@ -86,4 +100,24 @@ function serveSocket(socket: net.Socket): void {
       return;
     }
   });
+}
+
+/**
+ * Hands the socket to a shell that answers 'R', reads the payload with dd into /dev/null and answers
+ * 'K'. This process stops reading first and lets go of its descriptor at once: Node would otherwise
+ * read ahead into the payload. False where the socket cannot be handed on.
+ */
+function sinkNatively(socket: net.Socket, length: number): boolean {
+  const handle = (socket as unknown as { _handle?: Partial<ReadableHandle> | null })._handle;
+  if (typeof handle?.readStop !== 'function') return false;
+  socket.pause();
+  handle.readStop();
+  const read = `${DD} of=/dev/null bs=1M count=${length} iflag=count_bytes,fullblock status=none`;
+  const child = spawn('/bin/sh', ['-c', `printf R && ${read} && printf K`], {
+    stdio: [socket, socket, 'inherit'],
+  });
+  child.on('error', () => undefined);
+  // The child holds its own copies of the descriptor: closing this one leaves the connection open.
+  socket.destroy();
+  return true;
 }

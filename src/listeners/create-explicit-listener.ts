@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import type { EgressRequest, RequestKind } from '../egress-request.js';
 import { parseConnectTarget } from '../net/parse-connect-target.js';
@@ -6,6 +12,7 @@ import type { EgressContext } from '../proxy/egress-context.js';
 import { handleEgress } from '../proxy/handle-egress.js';
 import { answerClientError } from './answer-client-error.js';
 import { checkUpgradeRequest } from './check-upgrade-request.js';
+import { ConnectFront } from './create-connect-front.js';
 import { createConnectResponder } from './create-connect-responder.js';
 import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
@@ -22,12 +29,12 @@ const originFormBody =
 
 function baseRequest(
   ctx: EgressContext,
-  req: IncomingMessage,
+  socket: Socket,
+  headers: IncomingHttpHeaders,
   kind: RequestKind,
   passwords: ReadonlyMap<string, string>,
 ) {
-  const socket = req.socket;
-  const user = readProxyUser(req.headers, passwords);
+  const user = readProxyUser(headers, passwords);
   return {
     id: ctx.newId(),
     listener: 'explicit' as const,
@@ -49,9 +56,40 @@ function forwardAs(req: IncomingMessage, target: AbsoluteTarget | null): void {
 
 /**
  * The explicit proxy port: CONNECT tunnels, absolute-URI HTTP and websocket upgrades. Nothing
- * else is served here (no admin API, no origin-form requests).
+ * else is served here (no admin API, no origin-form requests). A well-formed CONNECT is read by the
+ * front (create-connect-front.ts); everything else by the HTTP server behind it.
  */
-export function createExplicitListener(ctx: EgressContext, options: ListenerOptions): Server {
+export function createExplicitListener(ctx: EgressContext, options: ListenerOptions): ConnectFront {
+  const { server, connect } = createExplicitServers(ctx, options);
+  return new ConnectFront(server, options, (socket, head, rest) =>
+    connect(
+      socket,
+      head.target,
+      head.proxyAuthorization === undefined ? {} : { 'proxy-authorization': head.proxyAuthorization },
+      rest,
+      false,
+    ),
+  );
+}
+
+/** The same port served by Node's HTTP server alone: the reference the front must answer like. */
+export function createExplicitHttpServer(ctx: EgressContext, options: ListenerOptions): Server {
+  return createExplicitServers(ctx, options).server;
+}
+
+/** `queued`: wait for earlier requests on the connection; the front's CONNECT is always the first. */
+type StartConnect = (
+  socket: Socket,
+  url: string,
+  headers: IncomingHttpHeaders,
+  head: Buffer,
+  queued: boolean,
+) => void;
+
+function createExplicitServers(
+  ctx: EgressContext,
+  options: ListenerOptions,
+): { server: Server; connect: StartConnect } {
   const proxy = createForwardProxy();
   const enqueue = createSocketQueue();
   const sniCheck =
@@ -76,18 +114,23 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
   // maxHeaderBytes bounds the header section already.
   server.maxHeadersCount = 0;
 
-  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    const target = parseConnectTarget(req.url ?? '');
+  const connect: StartConnect = (socket, url, headers, head, queued) => {
+    const target = parseConnectTarget(url);
     const request: EgressRequest = {
-      ...baseRequest(ctx, req, 'connect', options.passwords),
-      host: target?.host ?? sanitizeRawTarget(req.url),
+      ...baseRequest(ctx, socket, headers, 'connect', options.passwords),
+      host: target?.host ?? sanitizeRawTarget(url),
       port: target?.port ?? 0,
     };
     const responder = createConnectResponder(socket, head, options.idleMs, sniCheck, options.nativeRelay);
-    enqueue(socket, null, () =>
-      handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined),
-    );
+    const handle = (): Promise<void> =>
+      handleEgress(ctx, request, socket, responder, target === null ? 'invalid_target' : undefined);
+    if (queued) enqueue(socket, null, handle);
+    else void handle();
+  };
+
+  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    connect(socket, req.url ?? '', req.headers, head, true);
   });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -97,7 +140,7 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
       return;
     }
     const request: EgressRequest = {
-      ...baseRequest(ctx, req, 'http', options.passwords),
+      ...baseRequest(ctx, req.socket, req.headers, 'http', options.passwords),
       host: target?.host ?? sanitizeRawTarget(req.url),
       port: target?.port ?? 0,
       ...(target === null ? {} : { path: target.path }),
@@ -126,7 +169,7 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
       return;
     }
     const request: EgressRequest = {
-      ...baseRequest(ctx, req, 'upgrade', options.passwords),
+      ...baseRequest(ctx, req.socket, req.headers, 'upgrade', options.passwords),
       host: target?.host ?? sanitizeRawTarget(req.url),
       port: target?.port ?? 0,
       ...(target === null ? {} : { path: target.path }),
@@ -139,5 +182,5 @@ export function createExplicitListener(ctx: EgressContext, options: ListenerOpti
   });
 
   server.on('clientError', answerClientError);
-  return server;
+  return { server, connect };
 }

@@ -135,7 +135,8 @@ export function createDialer(options: DialerOptions): Dialer {
         }
         return viaParent;
       }
-      const resolved = await resolve(destination.host);
+      // An address literal (every connect-to mapping) needs no lookup, nor an async frame for one.
+      const resolved = isIP(destination.host) !== 0 ? [destination.host] : await resolve(destination.host);
       const notLooping = resolved.filter((address) => !isOwnAddress({ address, port: destination.port }));
       if (notLooping.length === 0) {
         return {

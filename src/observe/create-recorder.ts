@@ -7,6 +7,7 @@ import type { LiveFeed } from './live-feed.js';
 import type { Metrics } from './create-metrics.js';
 import type { DecisionLogging } from '../config/serve-config.js';
 import { createFlatRecordLogger } from './create-logger.js';
+import { createRecordWriter, jsonNullable, jsonNumber, jsonString } from './create-record-writer.js';
 import { formatAddress } from './format-address.js';
 import { redactUserinfo } from './redact-userinfo.js';
 
@@ -31,7 +32,8 @@ export interface RecorderDeps {
   readonly live?: LiveFeed;
 }
 
-type DecisionFields = Record<string, unknown>;
+/** The decision line's fields up to `dialed`, as JSON text (see createRecordWriter). */
+type DecisionFields = string;
 
 export type LimitScope = 'global' | 'group';
 
@@ -49,8 +51,11 @@ export interface ObservingRecorder extends Recorder {
 export function createRecorder(deps: RecorderDeps): ObservingRecorder {
   const { metrics, denied } = deps;
   const decisions = deps.decisions ?? 'all';
-  // Every field this recorder logs is flat (see decisionFields and the close line).
-  const logger = createFlatRecordLogger(deps.logger, decisions === 'none' ? 'silent' : 'info');
+  // Every field this recorder logs is flat and redacted here (see decisionFields and closeFields).
+  // Decision lines have their own switch (log.decisions), not the log level.
+  const lines = createRecordWriter(
+    createFlatRecordLogger(deps.logger, decisions === 'none' ? 'silent' : 'info'),
+  );
   const skipsAllowed = decisions === 'deny';
   const held = new Map<string, DecisionFields>();
   const limitScopes = new Map<string, LimitScope>();
@@ -58,12 +63,13 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
   // Bytes of open relays already in egressgate_bytes_total, so the close adds only the rest.
   const counted = new Map<string, { out: number; in: number }>();
 
-  const flush = (id: string, dialed: SocketAddress | null, extra?: DecisionFields): void => {
+  const flush = (id: string, dialed: SocketAddress | null, dialError?: DialErrorCode): void => {
     const fields = held.get(id);
     if (fields === undefined) return;
     held.delete(id);
-    if (skipsAllowed && fields['decision'] === 'allow') return;
-    logger.info({ ...fields, dialed: dialed === null ? null : formatAddress(dialed), ...extra }, 'decision');
+    const address = dialed === null ? 'null' : jsonString(formatAddress(dialed));
+    const error = dialError === undefined ? '' : `,"dialError":${jsonString(dialError)}`;
+    lines.write('info', `${fields},"dialed":${address}${error}`, 'decision');
   };
 
   return {
@@ -108,7 +114,6 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
       if (decision.reason === 'connection_limit') {
         metrics.connectionLimitRejections.inc({ scope: scope ?? 'unknown' });
       }
-      const fields = decisionFields(request, group, decision, mode);
       if (decision.verdict === 'deny') {
         denied.record({
           host: redactUserinfo(request.host),
@@ -124,8 +129,13 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
           decision.enforced ? 'deny' : 'report',
         );
       }
-      if (label === 'deny') logger.warn({ ...fields, dialed: null }, 'decision');
-      else held.set(request.id, fields);
+      if (label === 'deny') {
+        if (lines.enabled('warn')) {
+          lines.write('warn', `${decisionFields(request, group, decision, mode)},"dialed":null`, 'decision');
+        }
+      } else if (lines.enabled('info') && !(skipsAllowed && label === 'allow')) {
+        held.set(request.id, decisionFields(request, group, decision, mode));
+      }
     },
 
     connected(request: EgressRequest, dialed: SocketAddress, connectSeconds: number): void {
@@ -139,7 +149,7 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
 
     dialFailed(request: EgressRequest, code: DialErrorCode): void {
       metrics.dialErrors.inc({ error: code });
-      flush(request.id, null, { dialError: code });
+      flush(request.id, null, code);
     },
 
     closed(record: ConnectionRecord): void {
@@ -157,27 +167,8 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
         record.bytesOut - (already?.out ?? 0),
       );
       metrics.bytes.inc({ direction: 'in', listener: request.listener }, record.bytesIn - (already?.in ?? 0));
-      const decision = record.decision;
-      if (skipsAllowed && decision.verdict === 'allow') return;
-      logger.info(
-        {
-          event: 'close',
-          conn: request.id,
-          listener: request.listener,
-          client: request.client.address,
-          group: record.group,
-          host: redactUserinfo(request.host),
-          port: request.port,
-          decision: decisionLabel(decision),
-          profile: decision.profile,
-          rule: decision.rule,
-          bytesOut: record.bytesOut,
-          bytesIn: record.bytesIn,
-          durationMs: Math.round(record.durationMs),
-          closeReason: record.closeReason,
-        },
-        'close',
-      );
+      if (skipsAllowed && record.decision.verdict === 'allow') return;
+      if (lines.enabled('info')) lines.write('info', closeFields(record), 'close');
     },
   };
 }
@@ -188,28 +179,32 @@ function decisionFields(
   decision: Decision,
   mode: Mode,
 ): DecisionFields {
-  const fields: DecisionFields = {
-    event: 'decision',
-    conn: request.id,
-    listener: request.listener,
-    kind: request.kind,
-    client: request.client.address,
-    clientPort: request.client.port,
-    group,
+  const fields =
+    `,"event":"decision","conn":${jsonString(request.id)},"listener":${jsonString(request.listener)}` +
+    `,"kind":${jsonString(request.kind)},"client":${jsonString(request.client.address)}` +
+    `,"clientPort":${jsonNumber(request.client.port)},"group":${jsonNullable(group)}` +
     // A listener that could not parse the target passes it on raw, credentials and all.
-    host: redactUserinfo(request.host),
-    port: request.port,
-    sni: request.sni ?? null,
-    hostHeader: request.hostHeader === undefined ? null : redactUserinfo(request.hostHeader),
-    path: request.path === undefined ? null : redactUserinfo(request.path),
-    origDst: request.originalDst === undefined ? null : formatAddress(request.originalDst),
-    decision: decisionLabel(decision),
-    reason: decision.reason,
-    profile: decision.profile,
-    rule: decision.rule,
-    mode,
-    ech: request.ech === true,
-  };
-  if (decision.verdict === 'deny') fields['detail'] = decision.detail;
-  return fields;
+    `,"host":${jsonString(redactUserinfo(request.host))},"port":${jsonNumber(request.port)}` +
+    `,"sni":${jsonNullable(request.sni)}` +
+    `,"hostHeader":${request.hostHeader === undefined ? 'null' : jsonString(redactUserinfo(request.hostHeader))}` +
+    `,"path":${request.path === undefined ? 'null' : jsonString(redactUserinfo(request.path))}` +
+    `,"origDst":${request.originalDst === undefined ? 'null' : jsonString(formatAddress(request.originalDst))}` +
+    `,"decision":${jsonString(decisionLabel(decision))},"reason":${jsonString(decision.reason)}` +
+    `,"profile":${jsonNullable(decision.profile)},"rule":${jsonNullable(decision.rule)}` +
+    `,"mode":${jsonString(mode)},"ech":${request.ech === true ? 'true' : 'false'}`;
+  return decision.verdict === 'deny' ? `${fields},"detail":${jsonString(decision.detail)}` : fields;
+}
+
+/** The close line's fields, in the order the design's log schema lists them. */
+function closeFields(record: ConnectionRecord): string {
+  const { request, decision } = record;
+  return (
+    `,"event":"close","conn":${jsonString(request.id)},"listener":${jsonString(request.listener)}` +
+    `,"client":${jsonString(request.client.address)},"group":${jsonNullable(record.group)}` +
+    `,"host":${jsonString(redactUserinfo(request.host))},"port":${jsonNumber(request.port)}` +
+    `,"decision":${jsonString(decisionLabel(decision))},"profile":${jsonNullable(decision.profile)}` +
+    `,"rule":${jsonNullable(decision.rule)},"bytesOut":${jsonNumber(record.bytesOut)}` +
+    `,"bytesIn":${jsonNumber(record.bytesIn)},"durationMs":${jsonNumber(Math.round(record.durationMs))}` +
+    `,"closeReason":${jsonString(record.closeReason)}`
+  );
 }
