@@ -30,8 +30,9 @@ function judge(row: CatalogRow, host: string, port: number): Candidate | null {
   };
   const domain = registrableDomain(host);
   for (const { pattern, regex, tail } of row.matchers) {
-    // Specificity first: a deep sibling is closer than a match by `*.azure.com`.
-    const depth = 100 * tail.split('.').length;
+    // Specificity first: a deep sibling is closer than a match by `*.azure.com`; a row that names the
+    // host itself is the closest there is (closer than a `*.` row leaving out that very name).
+    const depth = pattern === host ? 1000 : 100 * tail.split('.').length;
     if (regex.test(host)) {
       const onPort = portIn(port, row.ports);
       consider({

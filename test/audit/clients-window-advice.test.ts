@@ -93,8 +93,8 @@ describe('audit: clients, observation window and advice for refusals before the 
     });
     const advice = new Map(report.denied.map((d) => [d.reason, d.advice]));
     expect(advice.get('no_sni')).toMatch(/explicit proxy/);
-    expect(advice.get('not_tls')).toMatch(/--transparent-http/);
-    expect(advice.get('private_address')).toMatch(/cidrs name that range explicitly/);
+    expect(advice.get('not_tls')).toMatch(/--transparent-tcp/);
+    expect(advice.get('private_address')).toMatch(/privateDestinations: \[CIDR\]/);
     expect(advice.get('ip_sni')).toMatch(/host name/);
     // No rule is suggested for a refusal a profile cannot change.
     expect(report.suggestion.rules).toEqual([]);

@@ -17,15 +17,24 @@ describe('closest document row of a refused name (shipped profiles)', () => {
     catalog = await loadDocumentCatalog([shippedPolicies]);
   });
 
-  it("names 003's *.pypi.org row beside a denied pypi.org: the apex a wildcard leaves out", () => {
-    const row = findNearestRow(catalog, 'pypi.org', 443);
-    expect(row).toMatchObject({ relation: 'apex', document: '003', hosts: ['*.pypi.org'] });
-    expect(row?.note).toBe('*.pypi.org covers names under pypi.org, not pypi.org itself');
-    // The row it cites is the document's table line "Python package | 443 | *.pypi.org".
-    const doc = transcribed('*.pypi.org');
+  it("names 003's *.pythonhosted.org row beside a denied pythonhosted.org: the apex a wildcard leaves out", () => {
+    const row = findNearestRow(catalog, 'pythonhosted.org', 443);
+    expect(row).toMatchObject({ relation: 'apex', document: '003', hosts: ['*.pythonhosted.org'] });
+    expect(row?.note).toBe(
+      '*.pythonhosted.org covers names under pythonhosted.org, not pythonhosted.org itself',
+    );
+    // The row it cites is the document's table line "Azure CLI | 443 | *.pythonhosted.org".
+    const doc = transcribed('*.pythonhosted.org');
     expect(doc.entry.endsWith(row?.entry ?? 'no entry')).toBe(true);
     expect(row?.ports).toEqual(doc.ports.map(String));
     expect(row?.title).toBe('Azure Arc network requirements');
+  });
+
+  it('a denied pypi.org names the row that lists pypi.org itself (read with *.pypi.org), not the apex', () => {
+    const row = findNearestRow(catalog, 'pypi.org', 443);
+    expect(row).toMatchObject({ relation: 'matches', document: '003' });
+    expect(row?.hosts).toContain('pypi.org');
+    expect(transcribed('*.pypi.org').names).toContain('pypi.org');
   });
 
   it('says when a documented name was refused on a port its row does not list', () => {

@@ -78,7 +78,10 @@ describe('chart NetworkPolicy', () => {
   it('derives egress ports from the selected profiles when none are set (8084, 1886, 9418 included)', async () => {
     const objects = await renderChart(helm, chartDir, { valuesFiles: [production] });
     // azure-stack-hub + azure-arc-kubernetes + azure-api-management, from the documents' port columns.
-    expect(egressPorts(objects)).toEqual([80, 389, 443, 636, 1886, 3268, 3269, 8084]);
+    // API Management's service-tag rows (004 Required ports): 445, 1433, 5671/5672 and 12000 (stv1).
+    expect(egressPorts(objects)).toEqual([
+      80, 389, 443, 445, 636, 1433, 1886, 3268, 3269, 5671, 5672, 8084, 12000,
+    ]);
     const hci = valuesFile('hci.yaml', { config: { profiles: ['azure-stack-hci'] } });
     expect(egressPorts(await renderChart(helm, chartDir, { valuesFiles: [hci] }))).toEqual([80, 443, 9418]);
   });

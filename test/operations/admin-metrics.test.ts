@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSpliceRelayAddon } from '../../src/net/load-native-addon.js';
 import { repoRoot } from '../support/run-cli.js';
 import type { Upstream } from '../support/start-upstream.js';
 import { openTunnel, startEchoUpstream } from './ops-fixture.js';
@@ -112,7 +113,8 @@ describe('admin metrics and /policy (real CLI)', () => {
       expect(
         sample(metrics, 'egressgate_build_info', {
           version: pkg.version,
-          relay: 'js',
+          // The relay in force: native wherever the splice addon is built, as serve defaults to it.
+          relay: loadSpliceRelayAddon() === null ? 'js' : 'native',
           node: process.version,
         }),
       ).toBe(1);
