@@ -9,7 +9,7 @@ import { createTransparentHttpListener } from './listeners/create-transparent-ht
 import { createTransparentTcpListener } from './listeners/create-transparent-tcp-listener.js';
 import { createTransparentTlsListener } from './listeners/create-transparent-tls-listener.js';
 import type { ListenerOptions } from './listeners/listener-options.js';
-import { addDialLatency } from './lab/add-dial-latency.js';
+import { addDialLatency } from './net/add-dial-latency.js';
 import { createDialer, systemResolver, type Resolver } from './net/create-dialer.js';
 import { isOriginalDestinationAvailable, readOriginalDestination } from './net/original-destination.js';
 import { ConfigError } from './config/config-error.js';
@@ -21,7 +21,7 @@ import { loadPolicy } from './policy/load-policy.js';
 import { createPendingConnections } from './listeners/pending-connections.js';
 import { ActiveConnections } from './proxy/active-connections.js';
 import type { EgressContext } from './proxy/egress-context.js';
-import { closeServer, listenServer } from './proxy/listen-server.js';
+import { closeServer, listenServer } from './net/listen-server.js';
 import { createOwnAddressTest } from './proxy/own-addresses.js';
 import { loadPolicyState, type LoadPolicy, type PolicyState } from './proxy/policy-state.js';
 

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { CloseReason } from '../observe/recorder.js';
+import type { CloseReason } from './close-reason.js';
 
 export interface TunnelOptions {
   /** Bytes already read from the client (CONNECT head, a replayed ClientHello) to send first. */
