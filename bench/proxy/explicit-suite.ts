@@ -8,7 +8,7 @@ import { pickFreePort } from './free-port.js';
 import { startLoadClient } from './load-client-process.js';
 import { measureContenders, type Contender } from './measure-contenders.js';
 import { pickMetricLines } from './pick-metric-lines.js';
-import { egressgateAvailable, scrapeMetrics, startEgressgate } from './start-egressgate.js';
+import { scrapeMetrics, startEgressgate } from './start-egressgate.js';
 import { startSquid } from './start-squid.js';
 import { summarizeRatios } from './summarize-ratios.js';
 import { startUpstreamServer } from './upstream-server.js';
@@ -47,27 +47,22 @@ export async function runExplicitSuite(
       pid: naivePid,
       route: { kind: 'connect', port: naivePort, authority: AUTHORITY },
     });
-    let adminPort: number | null = null;
-    if (egressgateAvailable()) {
-      const explicitPort = await pickFreePort();
-      adminPort = await pickFreePort();
-      const setup = {
-        explicitPort,
-        adminPort,
-        transparentTlsPort: await pickFreePort(),
-        upstreamPort: upstream.port,
-      };
-      const pid = await start(startEgressgate(workDir, setup));
-      contenders.push({
-        name: 'egressgate',
-        pid,
-        route: { kind: 'connect', port: explicitPort, authority: AUTHORITY },
-      });
-    } else {
-      progress('src/app.ts not there yet: egressgate skipped');
-    }
+    const explicitPort = await pickFreePort();
+    const adminPort = await pickFreePort();
+    const setup = {
+      explicitPort,
+      adminPort,
+      transparentTlsPort: await pickFreePort(),
+      upstreamPort: upstream.port,
+    };
+    const pid = await start(startEgressgate(workDir, setup));
+    contenders.push({
+      name: 'egressgate',
+      pid,
+      route: { kind: 'connect', port: explicitPort, authority: AUTHORITY },
+    });
     const results = await measureContenders(client, contenders, settings, progress);
-    const metrics = adminPort === null ? null : await scrapeMetrics(adminPort).catch((e: Error) => e.message);
+    const metrics = await scrapeMetrics(adminPort).catch((e: Error) => e.message);
     return {
       suite: 'proxy',
       table: formatContenderTable(
@@ -75,7 +70,7 @@ export async function runExplicitSuite(
         results,
         'squid',
       ),
-      figures: { settings, results, metricsSample: metrics === null ? null : pickMetricLines(metrics) },
+      figures: { settings, results, metricsSample: pickMetricLines(metrics) },
       goals: summarizeRatios(results, 'egressgate', 'squid', 1.2),
     };
   } finally {

@@ -9,7 +9,7 @@ import { pickFreePort } from './free-port.js';
 import { startLoadClient } from './load-client-process.js';
 import { measureContenders, type Contender } from './measure-contenders.js';
 import { pickMetricLines } from './pick-metric-lines.js';
-import { egressgateAvailable, scrapeMetrics, startEgressgate } from './start-egressgate.js';
+import { scrapeMetrics, startEgressgate } from './start-egressgate.js';
 import { startHaproxy } from './start-haproxy.js';
 import { summarizeRatios } from './summarize-ratios.js';
 import { startUpstreamServer } from './upstream-server.js';
@@ -51,27 +51,22 @@ export async function runTransparentSuite(
       pid: naivePid,
       route: { kind: 'tls', port: naivePort, helloBase64 },
     });
-    let adminPort: number | null = null;
-    if (egressgateAvailable()) {
-      const transparentTlsPort = await pickFreePort();
-      adminPort = await pickFreePort();
-      const setup = {
-        explicitPort: await pickFreePort(),
-        adminPort,
-        transparentTlsPort,
-        upstreamPort: upstream.port,
-      };
-      const pid = await start(startEgressgate(workDir, setup));
-      contenders.push({
-        name: 'egressgate',
-        pid,
-        route: { kind: 'tls', port: transparentTlsPort, helloBase64 },
-      });
-    } else {
-      progress('src/app.ts not there yet: egressgate skipped');
-    }
+    const transparentTlsPort = await pickFreePort();
+    const adminPort = await pickFreePort();
+    const setup = {
+      explicitPort: await pickFreePort(),
+      adminPort,
+      transparentTlsPort,
+      upstreamPort: upstream.port,
+    };
+    const pid = await start(startEgressgate(workDir, setup));
+    contenders.push({
+      name: 'egressgate',
+      pid,
+      route: { kind: 'tls', port: transparentTlsPort, helloBase64 },
+    });
     const results = await measureContenders(client, contenders, settings, progress);
-    const metrics = adminPort === null ? null : await scrapeMetrics(adminPort).catch((e: Error) => e.message);
+    const metrics = await scrapeMetrics(adminPort).catch((e: Error) => e.message);
     return {
       suite: 'transparent',
       table: formatContenderTable(
@@ -79,7 +74,7 @@ export async function runTransparentSuite(
         results,
         'haproxy',
       ),
-      figures: { settings, results, metricsSample: metrics === null ? null : pickMetricLines(metrics) },
+      figures: { settings, results, metricsSample: pickMetricLines(metrics) },
       goals: summarizeRatios(results, 'egressgate', 'haproxy', 1.0),
     };
   } finally {
