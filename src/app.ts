@@ -10,15 +10,15 @@ import { createTransparentHttpListener } from './listeners/create-transparent-ht
 import { createTransparentTcpListener } from './listeners/create-transparent-tcp-listener.js';
 import { createTransparentTlsListener } from './listeners/create-transparent-tls-listener.js';
 import type { ListenerOptions } from './listeners/listener-options.js';
-import { addDialLatency } from './lab/add-dial-latency.js';
+import { addDialLatency } from './net/add-dial-latency.js';
 import { createDialer, systemResolver, type Resolver } from './net/create-dialer.js';
 import { ConfigError } from './config/config-error.js';
 import type { RelayKind } from './net/native-relay.js';
 import { isOriginalDestinationAvailable, readOriginalDestination } from './net/original-destination.js';
 import { prepareRelay } from './net/prepare-relay.js';
-import { readPackageVersion } from './cli/read-package-version.js';
+import { readPackageVersion } from './observe/read-package-version.js';
 import { createAdminServer, type AdminServer } from './observe/create-admin-server.js';
-import { describePolicy } from './observe/describe-policy.js';
+import { describePolicy } from './proxy/describe-policy.js';
 import { createLiveEndpoints } from './observe/create-live-endpoints.js';
 import { LiveFeed } from './observe/live-feed.js';
 import { createMetrics, type Metrics } from './observe/create-metrics.js';
@@ -28,7 +28,7 @@ import { loadPolicy } from './policy/load-policy.js';
 import { createPendingConnections } from './listeners/pending-connections.js';
 import { ActiveConnections } from './proxy/active-connections.js';
 import type { EgressContext } from './proxy/egress-context.js';
-import { closeServer, listenServer } from './proxy/listen-server.js';
+import { closeServer, listenServer } from './net/listen-server.js';
 import { createOwnAddressTest } from './proxy/own-addresses.js';
 import { loadPolicyState, type LoadPolicy, type PolicyState } from './proxy/policy-state.js';
 

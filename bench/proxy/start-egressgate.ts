@@ -22,11 +22,6 @@ export interface RunningEgressgate extends ChildServer {
   readonly logFile: string;
 }
 
-/** src/app.ts is being written in parallel: the suites skip egressgate until it exists. */
-export function egressgateAvailable(): boolean {
-  return fs.existsSync(path.join(repoRoot, 'src', 'app.ts'));
-}
-
 /**
  * egressgate in its own process with a production-like setup: a real shipped profile, the decision log
  * as JSON lines to a file (pino's asynchronous destination on stdout), metrics on the admin listener.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { readPackageVersion } from './read-package-version.js';
+import { readPackageVersion } from '../observe/read-package-version.js';
 
 // Each subcommand lives in its own file. Only the one being run is imported: a gateway process
 // should not carry the lab's certificate code or the audit's renderers, and `check` should start fast.

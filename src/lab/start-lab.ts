@@ -8,7 +8,7 @@ import type { ServeSettings } from '../config/serve-settings.js';
 import type { SocketAddress } from '../egress-request.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import type { Mode } from '../policy/decision.js';
-import { listenServer, closeServer } from '../proxy/listen-server.js';
+import { listenServer, closeServer } from '../net/listen-server.js';
 import { createLabServer } from './create-lab-server.js';
 import { createLabCa, generateKeyPair, issueLeafCertificate, type KeyPair } from './lab-certificates.js';
 import { isSampleLabel, listLabEndpoints, type LabEndpoint } from './list-lab-endpoints.js';

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type HttpProxy from 'http-proxy';
 import type { EgressRequest } from '../egress-request.js';
 import type { Connection } from '../net/create-dialer.js';
-import type { CloseReason } from '../observe/recorder.js';
+import type { CloseReason } from '../net/close-reason.js';
 import { applyDenyStyle } from '../proxy/apply-deny-style.js';
 import type { EgressResponder, Relay } from '../proxy/egress-responder.js';
 import {

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { NativeRelay } from '../net/native-relay.js';
 import { tunnel, type Tunnel } from '../net/tunnel.js';
 import { parseClientHello } from '../net/parse-client-hello.js';
-import type { CloseReason } from '../observe/recorder.js';
+import type { CloseReason } from '../net/close-reason.js';
 
 export interface SniCheckOptions {
   readonly idleMs: number;

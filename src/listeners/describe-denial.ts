@@ -1,7 +1,7 @@
 import type { EgressRequest } from '../egress-request.js';
 import type { Deny } from '../policy/decision.js';
 import { dialErrorResponses } from '../net/dial-error.js';
-import type { DialErrorCode } from '../observe/recorder.js';
+import type { DialErrorCode } from '../net/dial-error.js';
 import { formatProxyStatus } from './proxy-status.js';
 
 export interface HttpAnswer {

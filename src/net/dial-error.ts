@@ -1,4 +1,12 @@
-import type { DialErrorCode } from '../observe/recorder.js';
+/** Typed dial failures; each maps to one RFC 9209 error and one HTTP status. */
+export type DialErrorCode =
+  | 'dns_error'
+  | 'connection_refused'
+  | 'connection_timeout'
+  | 'connection_terminated'
+  | 'destination_ip_prohibited'
+  | 'destination_unavailable'
+  | 'proxy_internal_error';
 
 /** A dial that did not produce a connection. The code is the RFC 9209 error type it maps to. */
 export class DialError extends Error {

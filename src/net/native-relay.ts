@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { CloseReason } from '../observe/recorder.js';
+import type { CloseReason } from './close-reason.js';
 import type { SpliceRelayAddon } from './load-native-addon.js';
 import type { Tunnel } from './tunnel.js';
 

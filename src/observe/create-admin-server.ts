@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { DeniedSnapshot } from './denied-tracker.js';
-import { closeServer, listenServer } from '../proxy/listen-server.js';
+import { closeServer, listenServer } from '../net/listen-server.js';
 import { parseAdminAddress, type AdminAddress } from './parse-admin-address.js';
 
 export interface AdminServerDeps {

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { EgressRequest, SocketAddress } from '../egress-request.js';
 import { decisionLabel, type Decision, type Mode } from '../policy/decision.js';
-import type { ConnectionRecord, DialErrorCode, Recorder } from './recorder.js';
+import type { DialErrorCode } from '../net/dial-error.js';
+import type { ConnectionRecord, Recorder } from './recorder.js';
 import type { DeniedTracker } from './denied-tracker.js';
 import type { LiveFeed } from './live-feed.js';
 import type { Metrics } from './create-metrics.js';
@@ -15,8 +16,6 @@ export interface RecorderDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly denied: DeniedTracker;
-  /** Accepted for symmetry with the other composition-root dependencies; durations come in the record. */
-  readonly clock?: { now(): number };
   /**
    * The profiles in force for a client group. A denial matched no profile, so the `profile` label of
    * egressgate_decisions_total carries the group's profile set instead ("a+b"); absent = "".

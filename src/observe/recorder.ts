@@ -1,26 +1,7 @@
 import type { EgressRequest, SocketAddress } from '../egress-request.js';
 import type { Decision, Mode } from '../policy/decision.js';
-
-export type CloseReason =
-  | 'client_closed'
-  | 'upstream_closed'
-  | 'idle_timeout'
-  | 'dial_error'
-  | 'denied'
-  | 'drained'
-  | 'error'
-  /** The upstream answered a websocket upgrade with something other than a valid handshake. */
-  | 'upstream_protocol_error';
-
-/** Typed dial failures; each maps to one RFC 9209 error and one HTTP status (see src/net/dial-error.ts). */
-export type DialErrorCode =
-  | 'dns_error'
-  | 'connection_refused'
-  | 'connection_timeout'
-  | 'connection_terminated'
-  | 'destination_ip_prohibited'
-  | 'destination_unavailable'
-  | 'proxy_internal_error';
+import type { CloseReason } from '../net/close-reason.js';
+import type { DialErrorCode } from '../net/dial-error.js';
 
 /** Everything known about one connection when it ends: the close log line is made from this. */
 export interface ConnectionRecord {

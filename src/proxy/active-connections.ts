@@ -1,4 +1,4 @@
-import type { CloseReason } from '../observe/recorder.js';
+import type { CloseReason } from '../net/close-reason.js';
 import type { Relay } from './egress-responder.js';
 
 /**

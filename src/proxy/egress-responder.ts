@@ -1,7 +1,8 @@
 import type { EgressRequest } from '../egress-request.js';
 import type { Connection } from '../net/create-dialer.js';
 import type { Deny } from '../policy/decision.js';
-import type { CloseReason, DialErrorCode } from '../observe/recorder.js';
+import type { CloseReason } from '../net/close-reason.js';
+import type { DialErrorCode } from '../net/dial-error.js';
 import type { DenyStyle } from '../config/serve-config.js';
 
 /** A relay in progress: settles with why it ended; close() ends it from outside (drain). */

@@ -6,7 +6,7 @@ import type { HostPort } from '../net/parse-host-port.js';
 import { toDialError } from '../net/dial-error.js';
 import { decide, denial } from '../policy/decide.js';
 import type { Decision, Deny, DenyReason } from '../policy/decision.js';
-import type { CloseReason } from '../observe/recorder.js';
+import type { CloseReason } from '../net/close-reason.js';
 import type { EgressContext } from './egress-context.js';
 import type { EgressResponder, Relay } from './egress-responder.js';
 import type { ActiveGroup } from './policy-state.js';

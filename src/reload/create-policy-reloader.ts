@@ -6,7 +6,7 @@ export interface PolicyReloaderDeps<T> {
   readonly load: () => Promise<T>;
   /** Makes the new policy the one new connections see; established tunnels keep theirs. */
   readonly apply: (next: T) => void;
-  /** Omit when `load` counts egressgate_policy_reloads_total itself (App.reloadPolicy does). */
+  /** Where egressgate_policy_reloads_total is counted, by result; omitted, reloads are only logged. */
   readonly metrics?: Pick<Metrics, 'policyReloads'>;
   readonly logger: Logger;
   /** Also told about a failed reload: the log may go to a file or syslog nobody is watching. */

@@ -5,7 +5,11 @@ import { resourceBridgeRows } from '../profiles/resource-bridge-rows.js';
 import { shippedPolicies } from './audit-fixture.js';
 
 /** The 003 row transcribed in test/profiles (from the seed document), not read back from the profile. */
-function transcribed(pattern: string): { entry: string; ports: readonly number[] } {
+function transcribed(pattern: string): {
+  entry: string;
+  names: readonly string[];
+  ports: readonly number[];
+} {
   const row = resourceBridgeRows.find((r) => r.names.includes(pattern));
   if (!row) throw new Error(`no transcribed 003 row names ${pattern}`);
   return row;

@@ -15,7 +15,7 @@ import { DeniedTracker } from '../../src/observe/denied-tracker.js';
 import { loadPolicy } from '../../src/policy/load-policy.js';
 import { ActiveConnections } from '../../src/proxy/active-connections.js';
 import type { EgressContext } from '../../src/proxy/egress-context.js';
-import { closeServer, listenServer } from '../../src/proxy/listen-server.js';
+import { closeServer, listenServer } from '../../src/net/listen-server.js';
 import { loadPolicyState } from '../../src/proxy/policy-state.js';
 import { captureLog } from '../observe/capture-log.js';
 import { testPoliciesDir, testResolver } from '../support/start-test-app.js';

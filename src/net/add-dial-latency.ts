@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Dialer } from '../net/create-dialer.js';
+import type { Dialer } from './create-dialer.js';
 
 /**
  * `--latency MS`: every allowed connection waits this long before it is dialed, to rehearse a

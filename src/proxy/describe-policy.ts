@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CompiledPolicy } from '../policy/compiled-policy.js';
-import type { ActiveGroup, PolicyState } from '../proxy/policy-state.js';
+import type { ActiveGroup, PolicyState } from './policy-state.js';
 
 export interface PolicyGroupView {
   readonly name: string;
