@@ -181,7 +181,10 @@ function decisionFields(
   const fields =
     `,"event":"decision","conn":${jsonString(request.id)},"listener":${jsonString(request.listener)}` +
     `,"kind":${jsonString(request.kind)},"client":${jsonString(request.client.address)}` +
-    `,"clientPort":${jsonNumber(request.client.port)},"group":${jsonNullable(group)}` +
+    `,"clientPort":${jsonNumber(request.client.port)}` +
+    // The proxy Basic-auth user that chose the group, for the audit's per-client view.
+    (request.user === undefined ? '' : `,"user":${jsonString(request.user)}`) +
+    `,"group":${jsonNullable(group)}` +
     // A listener that could not parse the target passes it on raw, credentials and all.
     `,"host":${jsonString(redactUserinfo(request.host))},"port":${jsonNumber(request.port)}` +
     `,"sni":${jsonNullable(request.sni)}` +

@@ -43,6 +43,7 @@ function referenceDecision(
     kind: request.kind,
     client: request.client.address,
     clientPort: request.client.port,
+    ...(request.user === undefined ? {} : { user: request.user }),
     group,
     host: redactUserinfo(request.host),
     port: request.port,

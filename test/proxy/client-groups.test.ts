@@ -50,7 +50,7 @@ describe('client groups', () => {
     const res = await get('http://plain.example.test/allowed/arc', 'arc:s3cret');
     expect(res.status).toBe(200);
     const line = await gate.waitForLine((l) => l['msg'] === 'decision' && l['path'] === '/allowed/arc');
-    expect(line).toMatchObject({ group: 'arc', decision: 'allow' });
+    expect(line).toMatchObject({ group: 'arc', user: 'arc', decision: 'allow' });
   });
 
   it('refuses a wrong password or no user as client_not_allowed', async () => {
