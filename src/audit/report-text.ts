@@ -1,4 +1,5 @@
 import type { ClientSummary, DestinationRow, DocumentRow } from './audit-report.js';
+import { formatHostPort } from '../net/format-host-port.js';
 
 /** How report values read to a person; every human-facing format uses these so they agree. */
 
@@ -19,7 +20,7 @@ export function groupLabel(group: string | null): string {
 }
 
 export function destinationLabel(d: { host: string; port: number }): string {
-  return d.host.includes(':') ? `[${d.host}]:${d.port}` : `${d.host}:${d.port}`;
+  return formatHostPort(d.host, d.port);
 }
 
 /** `2026-11-16T09:00:01.200Z` -> `2026-11-16 09:00:01Z`: seconds are enough to read a log by. */

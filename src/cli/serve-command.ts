@@ -18,17 +18,12 @@ import { superviseApp } from '../reload/supervise-app.js';
 import { serveWithWorkers } from '../workers/serve-with-workers.js';
 import { collectKeyValue, collectList } from './collect.js';
 import { defaultPoliciesDir } from './default-policies-dir.js';
+import { formatAddress } from '../net/format-host-port.js';
 
 interface ServeOptions extends ServeFlags {
   readonly config?: string;
   readonly demo?: boolean;
   readonly logLevel?: string;
-}
-
-function formatHostPort(address: { address: string; port: number }): string {
-  return address.address.includes(':')
-    ? `[${address.address}]:${address.port}`
-    : `${address.address}:${address.port}`;
 }
 
 async function runServe(opts: ServeOptions): Promise<void> {
@@ -53,15 +48,15 @@ async function runServe(opts: ServeOptions): Promise<void> {
   // Human-readable only on a terminal; pipes, files, syslog and container logs get the JSON lines the audit reads.
   const pretty = output.stream === null && process.stdout.isTTY === true;
   const announce = (addresses: AppAddresses, logger: Logger, relay?: RelayKind): void => {
-    const proxy = formatHostPort(addresses.listen);
-    const admin = addresses.admin === null ? null : formatHostPort(addresses.admin);
+    const proxy = formatAddress(addresses.listen);
+    const admin = addresses.admin === null ? null : formatAddress(addresses.admin);
     if (opts.demo === true) process.stderr.write(describeDemo(proxy, admin));
     else {
       const extra = [
         ...addresses.transparentTls,
         ...addresses.transparentHttp,
         ...addresses.transparentTcp,
-      ].map(formatHostPort);
+      ].map(formatAddress);
       process.stderr.write(
         `egressgate: proxy on ${proxy}${extra.length > 0 ? `, transparent on ${extra.join(', ')}` : ''}` +
           `${admin === null ? '' : `, admin on ${admin}`}` +

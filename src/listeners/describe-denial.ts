@@ -3,6 +3,7 @@ import type { Deny } from '../policy/decision.js';
 import { dialErrorResponses } from '../net/dial-error.js';
 import type { DialErrorCode } from '../net/dial-error.js';
 import { formatProxyStatus } from './proxy-status.js';
+import { formatHostPort } from '../net/format-host-port.js';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -12,7 +13,7 @@ export interface HttpAnswer {
 }
 
 function formatTarget(request: EgressRequest): string {
-  return request.host.includes(':') ? `[${request.host}]:${request.port}` : `${request.host}:${request.port}`;
+  return formatHostPort(request.host, request.port);
 }
 
 // Not a policy answer: a target that is no target is the client's error, a full gateway is temporary.

@@ -1,12 +1,9 @@
 import type { Socket } from 'node:net';
 import { DialError } from './dial-error.js';
 import type { HostPort } from './parse-host-port.js';
+import { formatHostPort } from './format-host-port.js';
 
 const maxResponseBytes = 16 * 1024;
-
-function formatAuthority(target: HostPort): string {
-  return target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
-}
 
 /**
  * Asks an already connected parent proxy for a tunnel to `target`. Resolves with the number of
@@ -17,7 +14,7 @@ export function connectViaProxy(
   target: HostPort,
 ): Promise<{ readonly written: number; readonly read: number }> {
   return new Promise((resolve, reject) => {
-    const authority = formatAuthority(target);
+    const authority = formatHostPort(target.host, target.port);
     const request = `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`;
     let buffered = Buffer.alloc(0);
     const cleanup = (): void => {

@@ -9,7 +9,7 @@ import type { Metrics } from './create-metrics.js';
 import type { DecisionLogging } from '../config/serve-config.js';
 import { createFlatRecordLogger } from './create-logger.js';
 import { createRecordWriter, jsonNullable, jsonNumber, jsonString } from './create-record-writer.js';
-import { formatAddress } from './format-address.js';
+import { formatAddress } from '../net/format-host-port.js';
 import { redactUserinfo } from './redact-userinfo.js';
 
 export interface RecorderDeps {

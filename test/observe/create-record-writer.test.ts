@@ -8,7 +8,7 @@ import { createMetrics } from '../../src/observe/create-metrics.js';
 import { createRecordWriter, jsonString } from '../../src/observe/create-record-writer.js';
 import { createRecorder } from '../../src/observe/create-recorder.js';
 import { DeniedTracker } from '../../src/observe/denied-tracker.js';
-import { formatAddress } from '../../src/observe/format-address.js';
+import { formatAddress } from '../../src/net/format-host-port.js';
 import type { ConnectionRecord } from '../../src/observe/recorder.js';
 import { redactUserinfo } from '../../src/observe/redact-userinfo.js';
 import { allow, decisionLabel, deny, type Decision, type Mode } from '../../src/policy/decision.js';
