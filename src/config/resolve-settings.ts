@@ -3,6 +3,7 @@ import { parseConnectTo } from '../net/connect-to.js';
 import type { HostPort } from '../net/parse-host-port.js';
 import type { Mode } from '../policy/decision.js';
 import { parseCidr } from '../policy/parse-cidr.js';
+import { findProtectedOverlap } from '../policy/protected-ranges.js';
 import type { ClientGroup, GroupOrigin } from './client-group.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigOrigin } from './load-config.js';
@@ -60,6 +61,14 @@ function privateDestinationsOf(
   for (const text of cidrs) {
     const parsed = parseCidr(text);
     if (!parsed.ok) throw new ConfigError(`${what}: privateDestinations: ${parsed.error}`);
+    // Private space only: a CIDR reaching this host or a metadata endpoint would open it to every
+    // name the group may use.
+    const protectedClass = findProtectedOverlap(parsed.cidr);
+    if (protectedClass !== null) {
+      throw new ConfigError(
+        `${what}: privateDestinations: ${text} reaches ${protectedClass} addresses, which egressgate never dials for a group; name your own servers' private ranges only`,
+      );
+    }
   }
   return { privateDestinations: cidrs };
 }

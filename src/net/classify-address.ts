@@ -1,4 +1,5 @@
 import net, { type BlockList, type SocketAddress } from 'node:net';
+import { LOOPBACK_RANGES, METADATA_RANGES, UNSPECIFIED_RANGES } from '../policy/protected-ranges.js';
 
 /**
  * What an IP address is, from the IANA special-purpose registries (RFC 6890 and later
@@ -42,20 +43,9 @@ type Stage = readonly [AddressClass, readonly string[]];
  * deprecated tunnels whose embedded IPv4 should never be a reason to dial.
  */
 const STAGES: readonly Stage[] = [
-  ['unspecified', ['0.0.0.0/32', '::/128']],
-  [
-    'metadata',
-    [
-      '169.254.169.254/32', // AWS, Azure, GCP, OCI instance metadata
-      '169.254.170.2/32', // AWS ECS task metadata / credentials
-      '169.254.170.23/32', // AWS EKS pod identity agent
-      '168.63.129.16/32', // Azure WireServer / host agent (public space, platform-only)
-      '100.100.100.200/32', // Alibaba Cloud metadata
-      'fd00:ec2::254/128', // AWS IMDS over IPv6
-      'fd00:ec2::23/128', // AWS EKS pod identity over IPv6
-    ],
-  ],
-  ['loopback', ['127.0.0.0/8', '::1/128']],
+  ['unspecified', UNSPECIFIED_RANGES],
+  ['metadata', METADATA_RANGES],
+  ['loopback', LOOPBACK_RANGES],
   ['private', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']],
   ['cgnat', ['100.64.0.0/10']],
   ['link_local', ['169.254.0.0/16', 'fe80::/10']],

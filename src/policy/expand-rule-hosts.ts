@@ -1,5 +1,6 @@
 import { parseHostPattern, type HostPattern } from './host-pattern.js';
 import { parseCidr, type Cidr } from './parse-cidr.js';
+import { findProtectedOverlap } from './protected-ranges.js';
 import { PolicyError } from './policy-error.js';
 import type { LoadedProfile, RuleDocument } from './profile-document.js';
 import { substitute, type ParameterValue } from './resolve-parameters.js';
@@ -42,6 +43,14 @@ export function expandRuleHosts(
     for (const expanded of substitute(text, values, { profile, path })) {
       const address = customerOwned ? parseCidr(expanded) : null;
       if (address?.ok === true) {
+        const protectedClass = findProtectedOverlap(address.cidr);
+        if (protectedClass !== null) {
+          throw new PolicyError(
+            'BAD_CIDR',
+            `rule '${rule.id}': ${expanded} (parameter ${parameter ?? ''}) reaches ${protectedClass} addresses; a customer's own server is never there`,
+            { file, line: locate(path) },
+          );
+        }
         cidrs.push(address.cidr);
         continue;
       }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveSettings } from '../../src/config/resolve-settings.js';
 import { createDialer, type Resolver } from '../../src/net/create-dialer.js';
 import { decide } from '../../src/policy/decide.js';
 import { loadPolicy } from '../../src/policy/load-policy.js';
@@ -9,6 +10,16 @@ const hub = (ldap: string): Promise<Awaited<ReturnType<typeof loadPolicy>>> =>
   loadPolicy({ dir: 'policies', profiles: ['azure-stack-hub'], parameters: { ldap_servers: ldap } });
 
 describe('customer-owned parameters', () => {
+  it('never take loopback, metadata or unspecified addresses (a CIDR reaching them is a load error)', async () => {
+    for (const value of ['127.0.0.1', '0.0.0.0/1', '169.254.0.0/16', '168.63.129.16', '::1', '0.0.0.0']) {
+      await expect(hub(`dc1.corp.example,${value}`), value).rejects.toThrow(
+        /reaches (loopback|metadata|unspecified) addresses/,
+      );
+    }
+    // Private space next to them is the customer's own.
+    await expect(hub('10.0.0.0/8,172.16.0.0/12,169.254.1.0/24')).resolves.toBeDefined();
+  });
+
   it('take names, IP addresses and CIDRs: addresses become CIDRs of the rule, on its ports only', async () => {
     const policy = await hub('10.0.0.5,dc1.corp.example,10.1.0.0/24');
     const ldap = policy.rules.find((r) => r.id === 'ldap');
@@ -89,6 +100,30 @@ describe('dialing a private destination', () => {
       refused: 'private_address',
       relaxed: { addresses: ['10.0.0.6'], port: 389 },
     });
+  });
+
+  it('privateDestinations never reach loopback, metadata or unspecified addresses (a config error)', () => {
+    const settings = (cidrs: string[]) =>
+      resolveSettings(
+        {
+          clientGroups: [
+            {
+              name: 'hub',
+              cidrs: ['10.2.0.0/16'],
+              profiles: ['azure-stack-hub'],
+              privateDestinations: cidrs,
+            },
+          ],
+        },
+        { defaultPoliciesDir: 'policies' },
+      );
+    expect(() => settings(['127.0.0.0/8'])).toThrow(/privateDestinations: 127\.0\.0\.0\/8 reaches loopback/);
+    expect(() => settings(['0.0.0.0/1'])).toThrow(/reaches (unspecified|loopback) addresses/);
+    expect(() => settings(['169.254.0.0/16'])).toThrow(/reaches metadata addresses/);
+    expect(() =>
+      resolveSettings({ privateDestinations: ['::/1'] }, { defaultPoliciesDir: 'policies' }),
+    ).toThrow(/reaches (unspecified|loopback) addresses/);
+    expect(settings(['10.0.0.0/24']).groups[0]?.privateDestinations).toEqual(['10.0.0.0/24']);
   });
 
   it("a group's privateDestinations open its CIDRs to every name its policy allows", async () => {
