@@ -126,7 +126,15 @@ export function createDialer(options: DialerOptions): Dialer {
           addresses: [destination.host],
           viaProxy: upstreamProxy,
         };
-        if (mapped === null && isIP(destination.host) !== 0 && !dialable(destination.host)) {
+        const literal = mapped === null && isIP(destination.host) !== 0;
+        if (literal && isOwnAddress({ address: destination.host, port: destination.port })) {
+          return {
+            refused: 'loop',
+            detail: `${destination.host}:${destination.port} is egressgate itself`,
+            relaxed: null,
+          };
+        }
+        if (literal && !dialable(destination.host)) {
           return {
             refused: 'private_address',
             detail: `${target.host} is a non-public address`,
