@@ -7,7 +7,7 @@ import { findProtectedOverlap } from '../policy/protected-ranges.js';
 import type { ClientGroup, GroupOrigin } from './client-group.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigOrigin } from './load-config.js';
-import { checkCidr, compileGroupMatchers } from './match-client-group.js';
+import { checkCidr } from './check-cidr.js';
 import {
   isLoopbackHost,
   parseListenAddress,
@@ -190,7 +190,6 @@ function resolveGroups(
     }
     groups.push({ name: 'local', cidrs: ['127.0.0.0/8', '::1/128'], ...fallback, ...topOrigin });
   }
-  compileGroupMatchers(groups);
   return groups;
 }
 

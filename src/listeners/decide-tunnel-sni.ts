@@ -1,4 +1,4 @@
-import { matchClientGroup } from '../config/match-client-group.js';
+import { matchClientGroup } from '../proxy/match-client-group.js';
 import type { EgressRequest } from '../egress-request.js';
 import { normalizeHost } from '../policy/normalize-host.js';
 import { decide, denial } from '../policy/decide.js';

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { matchClientGroup } from '../config/match-client-group.js';
+import { matchClientGroup } from './match-client-group.js';
 import type { EgressRequest, SocketAddress } from '../egress-request.js';
 import type { Connection } from '../net/create-dialer.js';
 import type { HostPort } from '../net/parse-host-port.js';
