@@ -5,7 +5,8 @@ import type { EgressRequest } from '../egress-request.js';
 import type { Connection } from '../net/create-dialer.js';
 import type { CloseReason } from '../net/close-reason.js';
 import { applyDenyStyle } from '../proxy/apply-deny-style.js';
-import type { EgressResponder, Relay } from '../proxy/egress-responder.js';
+import type { EgressResponder } from '../proxy/egress-responder.js';
+import type { Tunnel } from '../net/tunnel.js';
 import {
   describeDenial,
   describeDialFailure,
@@ -39,7 +40,7 @@ function forwardWeb(
   request: EgressRequest,
   connection: Connection,
   idleMs: number,
-): Relay {
+): Tunnel {
   let reason: CloseReason | null = null;
   // The client may have left while the upstream was being dialed: its 'close' is already past.
   if (req.socket.destroyed) {
@@ -84,7 +85,7 @@ function forwardUpgrade(
   request: EgressRequest,
   connection: Connection,
   idleMs: number,
-): Relay {
+): Tunnel {
   let reason: CloseReason | null = null;
   const upstream = connection.socket;
   const close = (why: CloseReason): void => {
