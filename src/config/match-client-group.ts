@@ -1,5 +1,6 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { ClientGroup } from './client-group.js';
+import { unmapIPv4 } from '../net/unmap-ipv4.js';
 import { ConfigError } from './config-error.js';
 
 export interface GroupMatcher<G extends ClientGroup> {
@@ -47,9 +48,8 @@ export function compileGroupMatchers<G extends ClientGroup>(groups: readonly G[]
 }
 
 function plainAddress(ip: string): { address: string; family: 'ipv4' | 'ipv6' } {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1] !== undefined) return { address: mapped[1], family: 'ipv4' };
-  return { address: ip, family: isIPv6(ip) ? 'ipv6' : 'ipv4' };
+  const address = unmapIPv4(ip);
+  return { address, family: isIPv6(address) ? 'ipv6' : 'ipv4' };
 }
 
 /**
