@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parsePort } from '../net/parse-port.js';
 import { ConfigError } from './config-error.js';
 
 export interface ListenAddress {
@@ -12,9 +13,8 @@ export interface TransparentListenAddress extends ListenAddress {
 }
 
 function parsePortNumber(raw: string, what: string, allowZero: boolean): number {
-  const port = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : NaN;
-  if (!(port >= (allowZero ? 0 : 1) && port <= 65535))
-    throw new ConfigError(`${what}: invalid port "${raw}"`);
+  const port = parsePort(raw, { allowZero });
+  if (port === null) throw new ConfigError(`${what}: invalid port "${raw}"`);
   return port;
 }
 
