@@ -109,21 +109,30 @@ function requireConn(o: Record<string, unknown>): string {
   return requireString(o, 'conn');
 }
 
-function parseDecision(o: Record<string, unknown>): DecisionEvent {
+/** The fields both line types carry. */
+type SharedFields = Omit<CloseEvent, 'type' | 'bytesOut' | 'bytesIn'>;
+
+function parseShared(o: Record<string, unknown>): SharedFields {
   return {
-    type: 'decision',
     time: requireNumber(o, 'time', Number.MAX_SAFE_INTEGER),
     conn: requireConn(o),
     group: optionalString(o, 'group'),
-    client: optionalString(o, 'client'),
-    user: optionalString(o, 'user'),
     host: requireString(o, 'host').toLowerCase(),
     port: requireNumber(o, 'port', 65535),
-    path: optionalString(o, 'path'),
     decision: requireLabel(o),
-    reason: requireReason(o),
     profile: optionalString(o, 'profile'),
     rule: optionalString(o, 'rule'),
+  };
+}
+
+function parseDecision(o: Record<string, unknown>): DecisionEvent {
+  return {
+    type: 'decision',
+    ...parseShared(o),
+    client: optionalString(o, 'client'),
+    user: optionalString(o, 'user'),
+    path: optionalString(o, 'path'),
+    reason: requireReason(o),
     mode: optionalMode(o),
   };
 }
@@ -131,14 +140,7 @@ function parseDecision(o: Record<string, unknown>): DecisionEvent {
 function parseClose(o: Record<string, unknown>): CloseEvent {
   return {
     type: 'close',
-    time: requireNumber(o, 'time', Number.MAX_SAFE_INTEGER),
-    conn: requireConn(o),
-    group: optionalString(o, 'group'),
-    host: requireString(o, 'host').toLowerCase(),
-    port: requireNumber(o, 'port', 65535),
-    decision: requireLabel(o),
-    profile: optionalString(o, 'profile'),
-    rule: optionalString(o, 'rule'),
+    ...parseShared(o),
     bytesOut: optionalNumber(o, 'bytesOut'),
     bytesIn: optionalNumber(o, 'bytesIn'),
   };
