@@ -44,18 +44,12 @@ export interface DecisionLine {
   readonly dialError?: DialErrorCode;
 }
 
-/** `"msg":"close"`: when an allowed (or report-mode) connection ends. */
-export interface CloseLine {
+/** `"msg":"close"`: when an allowed (or report-mode) connection ends; its shared fields are the decision line's. */
+export interface CloseLine extends Pick<
+  DecisionLine,
+  'conn' | 'listener' | 'client' | 'group' | 'host' | 'port' | 'decision' | 'profile' | 'rule'
+> {
   readonly event: 'close';
-  readonly conn: string;
-  readonly listener: ListenerName;
-  readonly client: string;
-  readonly group: string | null;
-  readonly host: string;
-  readonly port: number;
-  readonly decision: DecisionLabel;
-  readonly profile: string | null;
-  readonly rule: string | null;
   /** Client to upstream. */
   readonly bytesOut: number;
   /** Upstream to client. */
