@@ -4,6 +4,7 @@ import type HttpProxy from 'http-proxy';
 import type { EgressRequest } from '../egress-request.js';
 import type { Connection } from '../net/create-dialer.js';
 import type { CloseReason } from '../net/close-reason.js';
+import { formatHostPort } from '../net/format-host-port.js';
 import { applyDenyStyle } from '../proxy/apply-deny-style.js';
 import type { EgressResponder } from '../proxy/egress-responder.js';
 import type { Tunnel } from '../net/tunnel.js';
@@ -20,8 +21,7 @@ import { stripHopHeaders } from './strip-hop-headers.js';
 import { writeRawResponse } from './write-raw-response.js';
 
 function targetUrl(request: EgressRequest): string {
-  const host = request.host.includes(':') ? `[${request.host}]` : request.host;
-  return `http://${host}:${request.port}`;
+  return `http://${formatHostPort(request.host, request.port)}`;
 }
 
 function answer(res: ServerResponse, a: HttpAnswer): void {

@@ -1,7 +1,9 @@
 import { BlockList, isIPv6 } from 'node:net';
-import { checkCidr, parseClientCidr } from '../config/check-cidr.js';
+import { checkCidr } from '../config/check-cidr.js';
 import type { ClientGroup } from '../config/client-group.js';
 import { ConfigError } from '../config/config-error.js';
+import { unmapIPv4 } from '../net/unmap-ipv4.js';
+import { readCidr } from '../policy/parse-cidr.js';
 
 export interface GroupMatcher<G extends ClientGroup> {
   readonly group: G;
@@ -9,7 +11,7 @@ export interface GroupMatcher<G extends ClientGroup> {
 }
 
 function addCidr(list: BlockList, cidr: string, group: string): void {
-  const parsed = parseClientCidr(cidr);
+  const parsed = readCidr(cidr);
   if (parsed === null) throw new ConfigError(`client group ${group}: ${checkCidr(cidr) ?? ''}`);
   list.addSubnet(parsed.address, parsed.prefix, parsed.family);
 }
@@ -24,9 +26,8 @@ export function compileGroupMatchers<G extends ClientGroup>(groups: readonly G[]
 }
 
 function plainAddress(ip: string): { address: string; family: 'ipv4' | 'ipv6' } {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1] !== undefined) return { address: mapped[1], family: 'ipv4' };
-  return { address: ip, family: isIPv6(ip) ? 'ipv6' : 'ipv4' };
+  const address = unmapIPv4(ip);
+  return { address, family: isIPv6(address) ? 'ipv6' : 'ipv4' };
 }
 
 /**
