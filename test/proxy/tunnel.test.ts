@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { testCa } from '../support/make-certs.js';
+import { openTunnel } from '../support/open-tunnel.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import { countTcpHandles, describeRelays } from '../support/relays.js';
 import { startHttpsUpstream, startTcpUpstream, type Upstream } from '../support/start-upstream.js';
@@ -46,23 +46,11 @@ afterAll(async () => {
   await Promise.all([bulk.close(), halfClose.close(), wss.close()]);
 });
 
-function openTunnel(target: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port: gate.addresses.listen.port,
-      method: 'CONNECT',
-      path: target,
-    });
-    req.on('connect', (res, socket, head) => {
-      // Bytes the upstream sent right behind the 200 arrive in `head`: put them back in front.
-      if (head.length > 0) socket.unshift(head);
-      if (res.statusCode === 200) resolve(socket);
-      else reject(new Error(`CONNECT answered ${res.statusCode}`));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** A CONNECT tunnel through the gate that must be established (200). */
+async function tunnelTo(target: string): Promise<Socket> {
+  const { status, socket } = await openTunnel(gate.addresses.listen.port, target);
+  expect(status).toBe(200);
+  return socket;
 }
 
 describeRelays('tunnel', (relay) => {
@@ -81,7 +69,7 @@ describeRelays('tunnel', (relay) => {
   it(`is carried by the ${relay} relay (a native tunnel leaves no Node socket in the proxy)`, async () => {
     expect(gate.app.relay).toBe(relay);
     const before = countTcpHandles();
-    const socket = await openTunnel('management.azure.com:443');
+    const socket = await tunnelTo('management.azure.com:443');
     // Not a ClientHello: the SNI check lets it through at once and the relay takes over.
     socket.write('x');
     // The test's client and the upstream's accepted socket, plus the proxy's two in JS.
@@ -91,7 +79,7 @@ describeRelays('tunnel', (relay) => {
   });
 
   it('carries 100 MiB byte-exact and counts the bytes', async () => {
-    const socket = await openTunnel('allowed.example.test:443');
+    const socket = await tunnelTo('allowed.example.test:443');
     const hash = createHash('sha256');
     let total = 0;
     socket.on('data', (c: Buffer) => {
@@ -110,7 +98,7 @@ describeRelays('tunnel', (relay) => {
   });
 
   it('passes a half-close through: the upstream still answers after the client ends', async () => {
-    const socket = await openTunnel('management.azure.com:443');
+    const socket = await tunnelTo('management.azure.com:443');
     const payload = randomBytes(3 * MiB + 17);
     socket.end(payload);
     let answer = '';
@@ -124,7 +112,7 @@ describeRelays('tunnel', (relay) => {
   });
 
   it('carries 100 MiB byte-exact towards the upstream, which answers after the half-close', async () => {
-    const socket = await openTunnel('management.azure.com:443');
+    const socket = await tunnelTo('management.azure.com:443');
     const expected = createHash('sha256');
     let sent = 0;
     await new Promise<void>((resolve) => {
@@ -153,7 +141,7 @@ describeRelays('tunnel', (relay) => {
   });
 
   it('carries a wss websocket (ws client over CONNECT)', async () => {
-    const tunnel = await openTunnel('ws.example.test:443');
+    const tunnel = await tunnelTo('ws.example.test:443');
     const ws = new WebSocket('wss://ws.example.test/socket', {
       createConnection: () =>
         tlsConnect({ socket: tunnel, servername: 'ws.example.test', ca: testCa().certPem }),
@@ -179,7 +167,7 @@ describeRelays('tunnel', (relay) => {
     for (let round = 0; round < 5; round++) {
       await Promise.all(
         Array.from({ length: 10 }, async () => {
-          const socket = await openTunnel('management.azure.com:443');
+          const socket = await tunnelTo('management.azure.com:443');
           socket.end('x');
           await new Promise<void>((resolve) => socket.on('close', () => resolve()).resume());
         }),
@@ -191,7 +179,7 @@ describeRelays('tunnel', (relay) => {
   });
 
   it('leaves no connection open once the clients are gone', async () => {
-    const socket = await openTunnel('management.azure.com:443');
+    const socket = await tunnelTo('management.azure.com:443');
     socket.destroy();
     await gate.waitForLine(
       (l) => l['msg'] === 'close' && l['closeReason'] === 'client_closed' && l['bytesOut'] === 0,

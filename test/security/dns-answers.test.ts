@@ -2,7 +2,7 @@ import { BlockList } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDialer, type Resolver } from '../../src/net/create-dialer.js';
-import { openTunnel } from '../faults/open-tunnel.js';
+import { openTunnel } from '../support/open-tunnel.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
 
