@@ -5,7 +5,7 @@ import { decide, type Target } from '../../src/policy/decide.js';
 import { loadNamedProfile, loadPolicy } from '../../src/policy/load-policy.js';
 import { createReferenceMatcher } from '../../src/policy/reference-matcher.js';
 import { formatTable } from '../report/format-table.js';
-import { repoRoot } from '../proxy/start-egressgate.js';
+import { repoRoot } from '../launch-egressgate.js';
 import type { SuiteResult } from '../suite-result.js';
 import { buildTargetMix } from './build-target-mix.js';
 import { parametersFor } from './shipped-parameters.js';

@@ -3,7 +3,7 @@ import type { Target } from '../../src/policy/decide.js';
 import { decide } from '../../src/policy/decide.js';
 import { loadPolicy } from '../../src/policy/load-policy.js';
 import { timeDecisions } from '../matcher/time-decisions.js';
-import { repoRoot } from '../proxy/start-egressgate.js';
+import { repoRoot } from '../launch-egressgate.js';
 import { formatTable } from '../report/format-table.js';
 import type { SuiteResult } from '../suite-result.js';
 

@@ -3,7 +3,8 @@ import type { ChildServer } from './child-server.js';
 import { pickFreePort } from './free-port.js';
 import type { Contender, UnavailableContender } from './measure-contenders.js';
 import type { Route } from './open-tunnel.js';
-import { scrapeMetrics, startEgressgate, type EgressgateSetup } from './start-egressgate.js';
+import { scrapeMetrics } from '../scrape-metrics.js';
+import { startEgressgate, type EgressgateSetup } from './start-egressgate.js';
 
 export interface EgressgateContenders {
   readonly contenders: readonly Contender[];

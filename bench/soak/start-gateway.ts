@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { selectRelay } from '../../src/net/select-relay.js';
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+import { launchEgressgate, repoRoot } from '../launch-egressgate.js';
+import { pickFreePort } from '../proxy/free-port.js';
+import { scrapeMetrics, sumMetric } from '../scrape-metrics.js';
 
 export interface Gateway {
   readonly pid: number;
@@ -18,26 +15,6 @@ export interface Gateway {
   /** Reads one counter or gauge (summed over its series) from /metrics. */
   metric(name: string): Promise<number>;
   stop(): Promise<void>;
-}
-
-function getText(port: number, urlPath: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: urlPath, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function sumMetric(text: string, name: string): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.split(' ').pop());
-  }
-  return sum;
 }
 
 /**
@@ -55,43 +32,32 @@ export async function startGateway(
     readonly relay?: 'native' | 'js';
   },
 ): Promise<Gateway> {
-  const config = {
-    listen: '127.0.0.1:0',
-    admin: '127.0.0.1:0',
-    policies: path.join(repoRoot, 'bench/soak/policies'),
-    profiles: ['soak'],
-    connectTo: options.connectTo,
-    limits: { maxConnections: options.maxConnections },
-    log: { level: 'warn' },
-    ...(options.relay === undefined ? {} : { relay: options.relay }),
-  };
-  const file = path.join(workDir, 'soak-config.yaml');
-  writeFileSync(file, JSON.stringify(config));
-  const runner = options.entry.endsWith('.ts') ? `--import tsx "${options.entry}"` : `"${options.entry}"`;
-  const command = `${options.raiseNofile}; exec "${process.execPath}" ${runner} serve --config "${file}"`;
-  const child = spawn('sh', ['-c', command], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const ports = await new Promise<{ port: number; adminPort: number }>((resolve, reject) => {
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-      const m = /proxy on 127\.0\.0\.1:(\d+).*admin on 127\.0\.0\.1:(\d+)/.exec(stderr);
-      if (m !== null) resolve({ port: Number(m[1]), adminPort: Number(m[2]) });
-    });
-    child.once('exit', (code) => reject(new Error(`egressgate exited ${code}: ${stderr}`)));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const metrics = (): Promise<string> => getText(ports.adminPort, '/metrics');
-  return {
-    pid: child.pid ?? 0,
-    relay: selectRelay(options.relay ?? null).kind,
-    ...ports,
-    activeConnections: async () => sumMetric(await metrics(), 'egressgate_active_connections'),
-    metric: async (name) => sumMetric(await metrics(), name),
-    async stop() {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
+  const port = await pickFreePort();
+  const adminPort = await pickFreePort();
+  const server = await launchEgressgate(workDir, {
+    name: 'soak-gateway',
+    config: {
+      listen: `127.0.0.1:${port}`,
+      admin: `127.0.0.1:${adminPort}`,
+      policies: path.join(repoRoot, 'bench/soak/policies'),
+      profiles: ['soak'],
+      connectTo: options.connectTo,
+      limits: { maxConnections: options.maxConnections },
+      log: { level: 'warn' },
+      ...(options.relay === undefined ? {} : { relay: options.relay }),
     },
+    ports: [port, adminPort],
+    entry: options.entry,
+    shellPrefix: options.raiseNofile,
+  });
+  const metric = async (name: string): Promise<number> => sumMetric(await scrapeMetrics(adminPort), name);
+  return {
+    pid: server.pid,
+    port,
+    adminPort,
+    relay: selectRelay(options.relay ?? null).kind,
+    activeConnections: () => metric('egressgate_active_connections'),
+    metric,
+    stop: () => server.stop(),
   };
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { collectJsonLines } from '../support/collect-json-lines.js';
 
 export interface ImageServe {
   readonly child: ChildProcessWithoutNullStreams;
@@ -25,32 +26,11 @@ export function startImageServe(
     env: options.env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let out = '';
   let err = '';
-  const lines: Record<string, unknown>[] = [];
-  const waiters = new Set<{
-    match: (l: Record<string, unknown>) => boolean;
-    resolve: (l: Record<string, unknown>) => void;
-  }>();
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-    for (let nl = out.indexOf('\n'); nl !== -1; nl = out.indexOf('\n')) {
-      const text = out.slice(0, nl);
-      out = out.slice(nl + 1);
-      if (!text.startsWith('{')) continue;
-      const line = JSON.parse(text) as Record<string, unknown>;
-      lines.push(line);
-      for (const w of waiters) {
-        if (!w.match(line)) continue;
-        waiters.delete(w);
-        w.resolve(line);
-      }
-    }
-  });
-  const waitForLine = (match: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> => {
-    const found = lines.find(match);
-    return found ? Promise.resolve(found) : new Promise((resolve) => waiters.add({ match, resolve }));
-  };
+  // Lines that look like JSON must be JSON; anything else on stdout is not a log line.
+  const log = collectJsonLines({ mustParse: (text) => text.startsWith('{') });
+  child.stdout.setEncoding('utf8').on('data', (d: string) => log.push(d));
+  const waitForLine = log.waitFor;
   const exited = new Promise<number | string>((resolve) =>
     child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );

@@ -9,7 +9,7 @@ import { describeRelays } from '../support/relays.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
 import { countOpenFds, pollUntil, readActiveGauge, readMetric, settleFds } from './leak-check.js';
-import { closed, openTunnel, roundTrip } from './open-tunnel.js';
+import { closed, openTunnel, roundTrip } from '../support/open-tunnel.js';
 
 const policies = fileURLToPath(new URL('./policies/', import.meta.url));
 

@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCommand } from '../support/run-command.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startHttpUpstream, type Upstream } from '../support/start-upstream.js';
+import { startHttpUpstream } from '../support/start-upstream.js';
+import { useGate } from '../support/use-gate.js';
 
 const latencyMs = 400;
-let upstream: Upstream;
-let gate: TestApp;
 
-beforeAll(async () => {
-  upstream = await startHttpUpstream('plain');
-  // latencyMs as a serve config key: the path `--latency` takes.
-  gate = await startTestApp({ latencyMs, connectTo: [`::127.0.0.1:${upstream.port}`] });
-});
-
-afterAll(async () => {
-  await gate.stop();
-  await upstream.close();
-});
+// latencyMs as a serve config key: the path `--latency` takes.
+const fx = useGate({ upstream: () => startHttpUpstream('plain') }, ({ upstream }) => ({
+  latencyMs,
+  connectTo: [`::127.0.0.1:${upstream.port}`],
+}));
 
 function curlTimed(url: string) {
-  const proxy = `http://127.0.0.1:${gate.addresses.listen.port}`;
+  const proxy = `http://127.0.0.1:${fx.gate.addresses.listen.port}`;
   return runCommand('curl', [
     '-sS',
     '--max-time',
@@ -45,6 +38,6 @@ describe('--latency', () => {
       expect(ms).toBeGreaterThanOrEqual(latencyMs);
       expect(Number(total) * 1000).toBeGreaterThanOrEqual(latencyMs - 5);
     }
-    expect(upstream.connections()).toBe(2);
+    expect(fx.upstream.connections()).toBe(2);
   });
 });

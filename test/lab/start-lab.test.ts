@@ -1,10 +1,9 @@
-import { request } from 'node:http';
-import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LabError } from '../../src/lab/start-lab.js';
 import { PolicyError } from '../../src/policy/policy-error.js';
+import { openTunnel } from '../support/open-tunnel.js';
 import { runCommand } from '../support/run-command.js';
 import { labPoliciesDir, startTestLab, type TestLab } from './lab-fixture.js';
 
@@ -20,22 +19,6 @@ afterAll(async () => {
 
 function curl(...args: string[]) {
   return runCommand('curl', ['-sS', '--max-time', '10', '-x', t.proxyUrl, ...args]);
-}
-
-function openTunnel(target: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port: t.lab.proxy.listen.port,
-      method: 'CONNECT',
-      path: target,
-    });
-    req.on('connect', (res, socket) =>
-      res.statusCode === 200 ? resolve(socket) : reject(new Error(`CONNECT ${res.statusCode}`)),
-    );
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('lab endpoints', () => {
@@ -94,7 +77,8 @@ describe('lab endpoints', () => {
 
   it('echoes websocket messages (servicebus relays) through a CONNECT tunnel', async () => {
     const host = 'lab.servicebus.windows.net';
-    const tunnel = await openTunnel(`${host}:443`);
+    const { status, socket: tunnel } = await openTunnel(t.lab.proxy.listen.port, `${host}:443`);
+    expect(status).toBe(200);
     const ws = new WebSocket(`wss://${host}/$servicebus/websocket`, {
       createConnection: () => tlsConnect({ socket: tunnel, servername: host, ca: t.lab.caPem }),
     });

@@ -1,37 +1,33 @@
 import { connect, type Socket } from 'node:net';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildClientHello } from '../net/client-hello-builder.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
+import { startTcpUpstream } from '../support/start-upstream.js';
+import { useGate } from '../support/use-gate.js';
 
 const limit = 3;
-let upstream: Upstream;
-let gate: TestApp;
-let registry: Registry;
+const registry = new Registry();
 let tlsPort: number;
 
-beforeAll(async () => {
-  upstream = await startTcpUpstream((socket: Socket) => {
-    socket.on('error', () => undefined);
-    socket.on('data', () => socket.write('ok'));
-    socket.once('end', () => socket.destroy());
-  });
-  registry = new Registry();
-  gate = await startTestApp(
-    {
-      transparentTls: ['127.0.0.1:0'],
-      connectTo: [`allowed.example.test::127.0.0.1:${upstream.port}`],
-      limits: { maxPendingConnections: limit, helloTimeoutMs: 60_000 },
-    },
-    { registry },
-  );
-  tlsPort = gate.addresses.transparentTls[0]?.port ?? 0;
-});
+const fx = useGate(
+  {
+    upstream: () =>
+      startTcpUpstream((socket: Socket) => {
+        socket.on('error', () => undefined);
+        socket.on('data', () => socket.write('ok'));
+        socket.once('end', () => socket.destroy());
+      }),
+  },
+  ({ upstream }) => ({
+    transparentTls: ['127.0.0.1:0'],
+    connectTo: [`allowed.example.test::127.0.0.1:${upstream.port}`],
+    limits: { maxPendingConnections: limit, helloTimeoutMs: 60_000 },
+  }),
+  () => ({ registry }),
+);
 
-afterAll(async () => {
-  await gate.stop();
-  await upstream.close();
+beforeAll(() => {
+  tlsPort = fx.gate.addresses.transparentTls[0]?.port ?? 0;
 });
 
 async function rejections(): Promise<number> {
@@ -77,7 +73,9 @@ describe('limits.maxPendingConnections', () => {
     const extra = await halfHello().catch(() => null);
     if (extra !== null) await closed(extra);
     expect(await rejections()).toBe(1);
-    expect(gate.lines.some((l) => l['event'] === 'connection_limit' && l['scope'] === 'pending')).toBe(true);
+    expect(fx.gate.lines.some((l) => l['event'] === 'connection_limit' && l['scope'] === 'pending')).toBe(
+      true,
+    );
 
     // One completes its hello: it is handed on and tunnelled, and its slot is free again.
     expect(await completeHello(held[0] as Socket)).toBe(false);

@@ -1,49 +1,31 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ProxyAgent, request as undiciRequest } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testCa } from '../support/make-certs.js';
+import { openTunnel } from '../support/open-tunnel.js';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
 import { runCommand } from '../support/run-command.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startHttpsUpstream, type Upstream } from '../support/start-upstream.js';
+import { startHttpsUpstream } from '../support/start-upstream.js';
+import { startTestApp } from '../support/start-test-app.js';
+import { useGate } from '../support/use-gate.js';
 
-let upstream: Upstream;
-let gate: TestApp;
 let caFile: string;
 let proxyUrl: string;
 
-beforeAll(async () => {
-  upstream = await startHttpsUpstream(['management.azure.com', 'allowed.example.test']);
-  // Every name goes to the one local upstream: a denied target must still never reach it.
-  gate = await startTestApp({ connectTo: [`::127.0.0.1:${upstream.port}`] });
-  proxyUrl = `http://127.0.0.1:${gate.addresses.listen.port}`;
+// Every name goes to the one local upstream: a denied target must still never reach it.
+const fx = useGate(
+  { upstream: () => startHttpsUpstream(['management.azure.com', 'allowed.example.test']) },
+  ({ upstream }) => ({ connectTo: [`::127.0.0.1:${upstream.port}`] }),
+);
+
+beforeAll(() => {
+  proxyUrl = `http://127.0.0.1:${fx.gate.addresses.listen.port}`;
   caFile = join(mkdtempSync(join(tmpdir(), 'egressgate-')), 'ca.pem');
   writeFileSync(caFile, testCa().certPem);
 });
-
-afterAll(async () => {
-  await gate.stop();
-  await upstream.close();
-});
-
-function connectTunnel(target: string): Promise<{ status: number; socket: Socket }> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port: gate.addresses.listen.port,
-      method: 'CONNECT',
-      path: target,
-    });
-    req.on('connect', (res, socket) => resolve({ status: res.statusCode ?? 0, socket }));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('explicit CONNECT', () => {
   it('tunnels curl -x to the upstream, which presents its own certificate', async () => {
@@ -57,7 +39,7 @@ describe('explicit CONNECT', () => {
     ]);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('hello from management.azure.com GET /x body=');
-    const decision = await gate.waitForLine(
+    const decision = await fx.gate.waitForLine(
       (l) => l['msg'] === 'decision' && l['host'] === 'management.azure.com',
     );
     expect(decision).toMatchObject({
@@ -67,7 +49,7 @@ describe('explicit CONNECT', () => {
       port: 443,
       rule: 'tls-allowed',
     });
-    const close = await gate.waitForLine((l) => l['msg'] === 'close' && l['conn'] === decision['conn']);
+    const close = await fx.gate.waitForLine((l) => l['msg'] === 'close' && l['conn'] === decision['conn']);
     expect(close['bytesOut']).toBeGreaterThan(100);
     expect(close['bytesIn']).toBeGreaterThan(500);
   });
@@ -89,18 +71,18 @@ describe('explicit CONNECT', () => {
   });
 
   it('hands the client the upstream certificate unchanged', async () => {
-    const { status, socket } = await connectTunnel('allowed.example.test:443');
+    const { status, socket } = await openTunnel(fx.gate.addresses.listen.port, 'allowed.example.test:443');
     expect(status).toBe(200);
     const tls = tlsConnect({ socket, servername: 'allowed.example.test', ca: testCa().certPem });
     await new Promise<void>((resolve, reject) => tls.once('secureConnect', resolve).once('error', reject));
-    expect(tls.getPeerCertificate().fingerprint256).toBe(upstream.cert?.fingerprint256);
+    expect(tls.getPeerCertificate().fingerprint256).toBe(fx.upstream.cert?.fingerprint256);
     tls.destroy();
   });
 
   it('denies an unlisted host with 403, Proxy-Status and never dials it', async () => {
-    const before = upstream.connections();
+    const before = fx.upstream.connections();
     const raw = await rawExchange(
-      gate.addresses.listen.port,
+      fx.gate.addresses.listen.port,
       'CONNECT denied.example.test:443 HTTP/1.1\r\nHost: denied.example.test:443\r\n\r\n',
     );
     const res = parseRawResponse(raw);
@@ -110,8 +92,8 @@ describe('explicit CONNECT', () => {
     );
     expect(res.body).toContain('denied.example.test:443');
     expect(res.body).toContain('no_matching_rule');
-    expect(upstream.connections()).toBe(before);
-    const line = await gate.waitForLine(
+    expect(fx.upstream.connections()).toBe(before);
+    const line = await fx.gate.waitForLine(
       (l) => l['msg'] === 'decision' && l['host'] === 'denied.example.test',
     );
     expect(line).toMatchObject({ decision: 'deny', reason: 'no_matching_rule', level: 'warn' });
@@ -119,7 +101,7 @@ describe('explicit CONNECT', () => {
 
   it('denies an allowed host on another port with port_not_allowed', async () => {
     const res = parseRawResponse(
-      await rawExchange(gate.addresses.listen.port, 'CONNECT management.azure.com:8443 HTTP/1.1\r\n\r\n'),
+      await rawExchange(fx.gate.addresses.listen.port, 'CONNECT management.azure.com:8443 HTTP/1.1\r\n\r\n'),
     );
     expect(res.status).toBe(403);
     expect(res.body).toContain('port_not_allowed');
@@ -135,7 +117,7 @@ describe('explicit CONNECT', () => {
   ])('answers 400 invalid_target for %s', async (_name, target) => {
     const res = parseRawResponse(
       await rawExchange(
-        gate.addresses.listen.port,
+        fx.gate.addresses.listen.port,
         Buffer.from(`CONNECT ${target} HTTP/1.1\r\n\r\n`, 'utf8'),
       ),
     );
@@ -145,12 +127,12 @@ describe('explicit CONNECT', () => {
 
   it('answers 400 to a non-ASCII target (rejected by the HTTP parser already)', async () => {
     const raw = Buffer.from('CONNECT managément.azure.com:443 HTTP/1.1\r\n\r\n', 'utf8');
-    expect(parseRawResponse(await rawExchange(gate.addresses.listen.port, raw)).status).toBe(400);
+    expect(parseRawResponse(await rawExchange(fx.gate.addresses.listen.port, raw)).status).toBe(400);
   });
 
   it('decides on IPv6 literals in brackets (ip_literal)', async () => {
     const res = parseRawResponse(
-      await rawExchange(gate.addresses.listen.port, 'CONNECT [2001:db8::1]:443 HTTP/1.1\r\n\r\n'),
+      await rawExchange(fx.gate.addresses.listen.port, 'CONNECT [2001:db8::1]:443 HTTP/1.1\r\n\r\n'),
     );
     expect(res.status).toBe(403);
     expect(res.body).toContain('[2001:db8::1]:443');
@@ -163,7 +145,7 @@ describe('explicit CONNECT', () => {
       [
         's_client',
         '-proxy',
-        `127.0.0.1:${gate.addresses.listen.port}`,
+        `127.0.0.1:${fx.gate.addresses.listen.port}`,
         '-connect',
         'management.azure.com:443',
         '-servername',
@@ -183,7 +165,7 @@ describe('explicit CONNECT', () => {
 
 describe('explicit listener on IPv6 loopback', () => {
   it('accepts clients on [::1] as the implicit local group', async () => {
-    const v6 = await startTestApp({ listen: '[::1]:0', connectTo: [`::127.0.0.1:${upstream.port}`] });
+    const v6 = await startTestApp({ listen: '[::1]:0', connectTo: [`::127.0.0.1:${fx.upstream.port}`] });
     try {
       const proxy = `http://[::1]:${v6.addresses.listen.port}`;
       const result = await runCommand('curl', [

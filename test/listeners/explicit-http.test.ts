@@ -1,31 +1,25 @@
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import { ProxyAgent, request as undiciRequest, WebSocket as UndiciWebSocket } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
 import { runCommand } from '../support/run-command.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startHttpUpstream, type Upstream } from '../support/start-upstream.js';
+import { startHttpUpstream } from '../support/start-upstream.js';
+import { startTestApp } from '../support/start-test-app.js';
+import { useGate } from '../support/use-gate.js';
 import { maskedTextFrame, readServerTextFrame, upgradeHeaders } from '../support/websocket-frames.js';
 
-let upstream: Upstream;
-let gate: TestApp;
 let proxyUrl: string;
 let proxyPort: number;
 
-beforeAll(async () => {
-  upstream = await startHttpUpstream('origin');
-  gate = await startTestApp({
-    connectTo: [`::127.0.0.1:${upstream.port}`],
-    limits: { maxHeaderBytes: 4096 },
-  });
-  proxyPort = gate.addresses.listen.port;
-  proxyUrl = `http://127.0.0.1:${proxyPort}`;
-});
+const fx = useGate({ upstream: () => startHttpUpstream('origin') }, ({ upstream }) => ({
+  connectTo: [`::127.0.0.1:${upstream.port}`],
+  limits: { maxHeaderBytes: 4096 },
+}));
 
-afterAll(async () => {
-  await gate.stop();
-  await upstream.close();
+beforeAll(() => {
+  proxyPort = fx.gate.addresses.listen.port;
+  proxyUrl = `http://127.0.0.1:${proxyPort}`;
 });
 
 describe('explicit absolute-URI HTTP', () => {
@@ -48,13 +42,13 @@ describe('explicit absolute-URI HTTP', () => {
     expect(result.stdout).toMatch(/^HTTP\/1\.1 200/);
     expect(result.stdout).toContain('hello from origin GET /allowed/x?q=1 body=');
     expect(result.stdout.toLowerCase()).not.toContain('keep-alive: timeout');
-    const headers = upstream.lastHeaders() ?? {};
+    const headers = fx.upstream.lastHeaders() ?? {};
     expect(headers['host']).toBe('plain.example.test');
     expect(headers['x-kept']).toBe('yes');
     expect(headers['proxy-authorization']).toBeUndefined();
     expect(headers['proxy-connection']).toBeUndefined();
     expect(headers['x-private']).toBeUndefined();
-    const line = await gate.waitForLine((l) => l['msg'] === 'decision' && l['path'] === '/allowed/x');
+    const line = await fx.gate.waitForLine((l) => l['msg'] === 'decision' && l['path'] === '/allowed/x');
     expect(line).toMatchObject({ decision: 'allow', kind: 'http', host: 'plain.example.test', port: 80 });
   });
 
@@ -79,7 +73,7 @@ describe('explicit absolute-URI HTTP', () => {
   });
 
   it('denies a path outside the rule with 403 and never dials', async () => {
-    const before = upstream.connections();
+    const before = fx.upstream.connections();
     const result = await runCommand('curl', [
       '-sS',
       '-i',
@@ -92,7 +86,7 @@ describe('explicit absolute-URI HTTP', () => {
       /Proxy-Status: egressgate; error=http_request_denied; details="plain\.example\.test:80 path_not_allowed/i,
     );
     expect(result.stdout).toContain('path_not_allowed');
-    expect(upstream.connections()).toBe(before);
+    expect(fx.upstream.connections()).toBe(before);
   });
 
   it('answers origin-form requests with 400 and does not serve the admin API', async () => {
@@ -141,7 +135,7 @@ describe('explicit absolute-URI HTTP', () => {
     });
     expect(echoed).toBe('ping over upgrade');
     socket.destroy();
-    const line = await gate.waitForLine((l) => l['msg'] === 'close' && l['host'] === 'ws.example.test');
+    const line = await fx.gate.waitForLine((l) => l['msg'] === 'close' && l['host'] === 'ws.example.test');
     expect(line['bytesIn']).toBeGreaterThan(0);
   });
 });
@@ -158,7 +152,7 @@ describe('explicit websocket clients', () => {
     expect(echoed).toBe('undici over an absolute-URI upgrade');
     ws.close();
     await dispatcher.close();
-    const line = await gate.waitForLine((l) => l['msg'] === 'decision' && l['kind'] === 'upgrade');
+    const line = await fx.gate.waitForLine((l) => l['msg'] === 'decision' && l['kind'] === 'upgrade');
     expect(line).toMatchObject({ host: 'ws.example.test', path: '/socket', decision: 'allow' });
   });
 });

@@ -1,4 +1,5 @@
 import type { ListenerName } from '../../src/egress-request.js';
+import { buildClientHello } from '../net/client-hello-builder.js';
 import { runCommand } from '../support/run-command.js';
 import type { TestApp } from '../support/start-test-app.js';
 
@@ -13,7 +14,23 @@ export interface ListenerDriver {
   sendAllowed(gate: TestApp, caFile: string, path?: string): Promise<string>;
   /** Runs curl against a denied target; resolves with how the client saw the refusal. */
   sendDenied(gate: TestApp, caFile: string): Promise<string>;
+  /** The port and the first bytes a client sends for `host` (for answers checked byte by byte). */
+  rawRequest(gate: TestApp, host: string): RawRequest;
+  /** The same with a target this listener cannot parse (invalid_target). */
+  invalidRequest(gate: TestApp): RawRequest;
 }
+
+export interface RawRequest {
+  readonly port: number;
+  readonly bytes: Buffer;
+}
+
+/** A name with a character no host name has: a listener cannot decide on it (invalid_target). */
+export const invalidHost = 'exa%mple.test';
+
+const connectBytes = (host: string): Buffer =>
+  Buffer.from(`CONNECT ${host}:443 HTTP/1.1\r\nHost: ${host}:443\r\n\r\n`);
+const helloBytes = (host: string): Buffer => buildClientHello({ sni: host });
 
 const explicit: ListenerDriver = {
   name: 'explicit',
@@ -45,6 +62,8 @@ const explicit: ListenerDriver = {
     ]);
     return r.stderr;
   },
+  rawRequest: (gate, host) => ({ port: gate.addresses.listen.port, bytes: connectBytes(host) }),
+  invalidRequest: (gate) => ({ port: gate.addresses.listen.port, bytes: connectBytes(invalidHost) }),
 };
 
 function transparentTlsPort(gate: TestApp): number {
@@ -92,6 +111,8 @@ const transparentTls: ListenerDriver = {
       ])
     ).stderr;
   },
+  rawRequest: (gate, host) => ({ port: transparentTlsPort(gate), bytes: helloBytes(host) }),
+  invalidRequest: (gate) => ({ port: transparentTlsPort(gate), bytes: helloBytes(invalidHost) }),
 };
 
 const transparentHttp: ListenerDriver = {
@@ -111,6 +132,15 @@ const transparentHttp: ListenerDriver = {
       await runCommand('curl', ['-sS', '-i', '--connect-to', map, 'http://denied.example.test/allowed/'])
     ).stdout;
   },
+  rawRequest: (gate, host) => ({
+    port: transparentHttpPort(gate),
+    bytes: Buffer.from(`GET /allowed/raw HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`),
+  }),
+  // HTTP/1.0 without a Host header: nothing names the destination.
+  invalidRequest: (gate) => ({
+    port: transparentHttpPort(gate),
+    bytes: Buffer.from('GET /allowed/raw HTTP/1.0\r\n\r\n'),
+  }),
 };
 
 function transparentTcpPort(gate: TestApp): number {
@@ -137,6 +167,8 @@ const transparentTcp: ListenerDriver = {
     const args = ['-sS', '--connect-to', map, '--cacert', caFile, 'https://denied.example.test/'];
     return (await runCommand('curl', args)).stderr;
   },
+  rawRequest: (gate, host) => ({ port: transparentTcpPort(gate), bytes: helloBytes(host) }),
+  invalidRequest: (gate) => ({ port: transparentTcpPort(gate), bytes: helloBytes(invalidHost) }),
 };
 
 export const listenerDrivers: readonly ListenerDriver[] = [

@@ -1,28 +1,22 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { SocketAddress } from '../../src/egress-request.js';
 import { buildClientHello } from '../net/client-hello-builder.js';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startHttpUpstream, startHttpsUpstream, type Upstream } from '../support/start-upstream.js';
+import { startHttpUpstream, startHttpsUpstream } from '../support/start-upstream.js';
+import { startTestApp } from '../support/start-test-app.js';
+import { useGate } from '../support/use-gate.js';
 
-let upstream: Upstream;
-let gate: TestApp;
 let port: number;
 
-beforeAll(async () => {
-  upstream = await startHttpUpstream('origin');
-  gate = await startTestApp({
-    transparentHttp: ['127.0.0.1:0=8080'],
-    connectTo: [`::127.0.0.1:${upstream.port}`],
-  });
-  port = gate.addresses.transparentHttp[0]?.port ?? 0;
-});
+const fx = useGate({ upstream: () => startHttpUpstream('origin') }, ({ upstream }) => ({
+  transparentHttp: ['127.0.0.1:0=8080'],
+  connectTo: [`::127.0.0.1:${upstream.port}`],
+}));
 
-afterAll(async () => {
-  await gate.stop();
-  await upstream.close();
+beforeAll(() => {
+  port = fx.gate.addresses.transparentHttp[0]?.port ?? 0;
 });
 
 describe('transparent HTTP listener', () => {
@@ -35,7 +29,7 @@ describe('transparent HTTP listener', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body).toContain('hello from origin GET /allowed/t?x=1 body=');
-    const line = await gate.waitForLine((l) => l['msg'] === 'decision' && l['path'] === '/allowed/t');
+    const line = await fx.gate.waitForLine((l) => l['msg'] === 'decision' && l['path'] === '/allowed/t');
     expect(line).toMatchObject({
       host: 'plain.example.test',
       hostHeader: 'plain.example.test',
@@ -59,7 +53,7 @@ describe('transparent HTTP listener', () => {
     ws.send('transparent ws');
     expect(await echoed).toBe('transparent ws');
     ws.close();
-    const line = await gate.waitForLine((l) => l['msg'] === 'decision' && l['kind'] === 'upgrade');
+    const line = await fx.gate.waitForLine((l) => l['msg'] === 'decision' && l['kind'] === 'upgrade');
     expect(line).toMatchObject({ listener: 'transparent-http', host: 'ws.example.test', decision: 'allow' });
   });
 });
@@ -91,12 +85,12 @@ describe('original destination', () => {
   it('refuses a connection whose original destination is egressgate itself (loop)', async () => {
     let ownPort = 0;
     const looped = await startTestApp(
-      { transparentHttp: ['127.0.0.1:0'], connectTo: [`::127.0.0.1:${upstream.port}`] },
+      { transparentHttp: ['127.0.0.1:0'], connectTo: [`::127.0.0.1:${fx.upstream.port}`] },
       { readOriginalDestination: () => ({ address: '127.0.0.1', port: ownPort }) },
     );
     try {
       ownPort = looped.addresses.listen.port;
-      const before = upstream.connections();
+      const before = fx.upstream.connections();
       const res = parseRawResponse(
         await rawExchange(
           looped.addresses.transparentHttp[0]?.port ?? 0,
@@ -105,7 +99,7 @@ describe('original destination', () => {
       );
       expect(res.status).toBe(403);
       expect(res.body).toContain('loop');
-      expect(upstream.connections()).toBe(before);
+      expect(fx.upstream.connections()).toBe(before);
     } finally {
       await looped.stop();
     }

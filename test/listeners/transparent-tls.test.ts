@@ -1,46 +1,44 @@
 import { connect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildClientHello } from '../net/client-hello-builder.js';
 import { connectChunking } from '../support/chunking-socket.js';
 import { testCa } from '../support/make-certs.js';
 import { rawExchange } from '../support/raw-exchange.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startHttpsUpstream, startTcpUpstream, type Upstream } from '../support/start-upstream.js';
+import { startHttpsUpstream, startTcpUpstream } from '../support/start-upstream.js';
+import { startTestApp } from '../support/start-test-app.js';
+import { useGate } from '../support/use-gate.js';
 
 const accessDenied = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x31]);
 
-let tlsUpstream: Upstream;
-let rawUpstream: Upstream;
 /** Bytes each raw upstream connection received, in order of connection. */
 const received: Buffer[][] = [];
-let gate: TestApp;
 let port: number;
 
-beforeAll(async () => {
-  tlsUpstream = await startHttpsUpstream(['allowed.example.test']);
-  rawUpstream = await startTcpUpstream((socket) => {
-    const chunks: Buffer[] = [];
-    received.push(chunks);
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('end', () => socket.end('raw-upstream-done'));
-  });
-  gate = await startTestApp({
+const fx = useGate(
+  {
+    tlsUpstream: () => startHttpsUpstream(['allowed.example.test']),
+    rawUpstream: () =>
+      startTcpUpstream((socket) => {
+        const chunks: Buffer[] = [];
+        received.push(chunks);
+        socket.on('data', (c: Buffer) => chunks.push(c));
+        socket.on('end', () => socket.end('raw-upstream-done'));
+      }),
+  },
+  ({ tlsUpstream, rawUpstream }) => ({
     transparentTls: ['127.0.0.1:0'],
     limits: { helloTimeoutMs: 400 },
     connectTo: [`ws.example.test:443:127.0.0.1:${rawUpstream.port}`, `:443:127.0.0.1:${tlsUpstream.port}`],
-  });
-  port = gate.addresses.transparentTls[0]?.port ?? 0;
-});
+  }),
+);
 
-afterAll(async () => {
-  await gate.stop();
-  await tlsUpstream.close();
-  await rawUpstream.close();
+beforeAll(() => {
+  port = fx.gate.addresses.transparentTls[0]?.port ?? 0;
 });
 
 function denialFor(reason: string): Promise<Record<string, unknown>> {
-  return gate.waitForLine((l) => l['msg'] === 'decision' && l['reason'] === reason);
+  return fx.gate.waitForLine((l) => l['msg'] === 'decision' && l['reason'] === reason);
 }
 
 describe('transparent TLS listener', () => {
@@ -51,7 +49,7 @@ describe('transparent TLS listener', () => {
       ca: testCa().certPem,
     });
     await new Promise<void>((resolve, reject) => tls.once('secureConnect', resolve).once('error', reject));
-    expect(tls.getPeerCertificate().fingerprint256).toBe(tlsUpstream.cert?.fingerprint256);
+    expect(tls.getPeerCertificate().fingerprint256).toBe(fx.tlsUpstream.cert?.fingerprint256);
     tls.end('GET /split HTTP/1.1\r\nHost: allowed.example.test\r\nConnection: close\r\n\r\n');
     const answer = await new Promise<string>((resolve) => {
       let text = '';
@@ -75,7 +73,7 @@ describe('transparent TLS listener', () => {
     });
     expect(reply).toBe('raw-upstream-done');
     expect(Buffer.concat(received.at(-1) ?? [])).toEqual(Buffer.concat([hello, trailer]));
-    const line = await gate.waitForLine((l) => l['msg'] === 'decision' && l['sni'] === 'ws.example.test');
+    const line = await fx.gate.waitForLine((l) => l['msg'] === 'decision' && l['sni'] === 'ws.example.test');
     expect(line).toMatchObject({ decision: 'allow', ech: true, kind: 'tls', port: 443 });
   });
 
@@ -84,10 +82,10 @@ describe('transparent TLS listener', () => {
     ['ip_sni', buildClientHello({ sni: '10.0.0.1' })],
     ['not_tls', Buffer.from('GET / HTTP/1.1\r\nHost: allowed.example.test\r\n\r\n')],
   ])('denies %s with an access_denied alert', async (reason, bytes) => {
-    const before = tlsUpstream.connections();
+    const before = fx.tlsUpstream.connections();
     const reply = await rawExchange(port, bytes);
     expect(reply).toEqual(accessDenied);
-    expect(tlsUpstream.connections()).toBe(before);
+    expect(fx.tlsUpstream.connections()).toBe(before);
     expect(await denialFor(reason)).toMatchObject({ decision: 'deny', listener: 'transparent-tls' });
   });
 
@@ -113,11 +111,11 @@ describe('transparent TLS listener', () => {
 
   it('closes a client that does not finish its hello in time', async () => {
     const hello = buildClientHello({ sni: 'allowed.example.test' });
-    const before = gate.lines.length;
+    const before = fx.gate.lines.length;
     const started = Date.now();
     const reply = await rawExchange(port, hello.subarray(0, 20));
     expect(reply.length).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(350);
-    expect(gate.lines.slice(before).filter((l) => l['msg'] === 'decision')).toEqual([]);
+    expect(fx.gate.lines.slice(before).filter((l) => l['msg'] === 'decision')).toEqual([]);
   });
 });

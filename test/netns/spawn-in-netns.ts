@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { collectJsonLines } from '../support/collect-json-lines.js';
 
 export interface NetnsProcess {
   readonly child: ChildProcess;
@@ -17,20 +18,12 @@ export function spawnInNetns(ns: string, command: readonly string[], cwd: string
   const child = spawn('ip', ['netns', 'exec', ns, ...command], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  let partial = '';
-  const jsonLines: Record<string, unknown>[] = [];
+  // A line that is not JSON (a child's "ready") is kept in stdout() only.
+  const log = collectJsonLines();
   const wake = new Set<() => void>();
   child.stdout?.setEncoding('utf8').on('data', (d: string) => {
     out += d;
-    const parts = (partial + d).split('\n');
-    partial = parts.pop() ?? '';
-    for (const text of parts) {
-      try {
-        jsonLines.push(JSON.parse(text) as Record<string, unknown>);
-      } catch {
-        // Not a log line (a child's "ready"): kept in stdout() only.
-      }
-    }
+    log.push(d);
     for (const w of [...wake]) w();
   });
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
@@ -40,7 +33,7 @@ export function spawnInNetns(ns: string, command: readonly string[], cwd: string
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
-    jsonLines,
+    jsonLines: log.lines,
     stdout: () => out,
     stderr: () => err,
     waitFor(check, timeoutMs = 15_000) {

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOME_COLORS } from '../../src/observe/render-live-page.js';
 import { makePolicyDir, PROFILE, startEchoUpstream, type PolicyDir } from '../operations/ops-fixture.js';
 import { spawnServe, type ServeProcess } from '../operations/spawn-serve.js';
+import { openTunnel } from '../support/open-tunnel.js';
 import type { Upstream } from '../support/start-upstream.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -49,24 +49,14 @@ function chromium(
 }
 
 /** CONNECT status, as `user` (proxy Basic auth) or as nobody. */
-function connect(port: number, target: string, user?: string): Promise<number> {
+async function connect(port: number, target: string, user?: string): Promise<number> {
   const headers: Record<string, string> =
     user === undefined
       ? {}
       : { 'Proxy-Authorization': `Basic ${Buffer.from(`${user}:pw-${user}`).toString('base64')}` };
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'CONNECT', path: target, headers });
-    req.on('connect', (res, socket) => {
-      socket.destroy();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('response', (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  const { status, socket } = await openTunnel(port, target, { headers });
+  socket.destroy();
+  return status;
 }
 
 /** Horizontal runs of one colour wider than 20 px, one per bar (rows of the same run merged). */

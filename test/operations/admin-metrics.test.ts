@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpliceRelayAddon } from '../../src/net/load-native-addon.js';
 import { repoRoot } from '../support/run-cli.js';
 import type { Upstream } from '../support/start-upstream.js';
-import { openTunnel, startEchoUpstream } from './ops-fixture.js';
+import { openTunnel } from '../support/open-tunnel.js';
+import { startEchoUpstream } from './ops-fixture.js';
 import { spawnServe, type ServeProcess } from './spawn-serve.js';
 
 let upstream: Upstream;

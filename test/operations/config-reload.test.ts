@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Upstream } from '../support/start-upstream.js';
-import { makePolicyDir, openTunnel, PROFILE, startEchoUpstream, type PolicyDir } from './ops-fixture.js';
+import { openTunnel } from '../support/open-tunnel.js';
+import { makePolicyDir, PROFILE, startEchoUpstream, type PolicyDir } from './ops-fixture.js';
 import { spawnServe } from './spawn-serve.js';
 
 let upstream: Upstream;

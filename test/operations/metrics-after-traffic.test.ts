@@ -3,7 +3,8 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import type { Upstream } from '../support/start-upstream.js';
-import { makePolicyDir, openTunnel, PROFILE, startEchoUpstream, type PolicyDir } from './ops-fixture.js';
+import { openTunnel } from '../support/open-tunnel.js';
+import { makePolicyDir, PROFILE, startEchoUpstream, type PolicyDir } from './ops-fixture.js';
 
 let upstream: Upstream;
 let policy: PolicyDir;

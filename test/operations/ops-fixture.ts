@@ -1,6 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
-import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
@@ -51,48 +49,4 @@ export async function makePolicyDir(hosts: readonly string[]): Promise<PolicyDir
 /** A TCP server that echoes every byte back: a tunnel through the gate must round-trip data. */
 export function startEchoUpstream(): Promise<Upstream> {
   return startTcpUpstream((socket) => socket.pipe(socket));
-}
-
-export interface Tunnel {
-  readonly status: number;
-  readonly socket: Socket;
-  /** Sends text and resolves with the same number of bytes echoed back. */
-  roundTrip(text: string): Promise<string>;
-}
-
-/** CONNECT through the explicit listener; a denied target answers with a status and no tunnel. */
-export function openTunnel(proxyPort: number, target: string): Promise<Tunnel> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: proxyPort, method: 'CONNECT', path: target });
-    req.on('connect', (res, socket) => {
-      resolve({
-        status: res.statusCode ?? 0,
-        socket,
-        roundTrip: (text) =>
-          new Promise((done, fail) => {
-            let got = '';
-            const onData = (d: Buffer): void => {
-              got += d.toString();
-              if (got.length >= text.length) {
-                socket.off('data', onData);
-                done(got);
-              }
-            };
-            socket.on('data', onData);
-            socket.once('error', fail);
-            socket.write(text);
-          }),
-      });
-    });
-    req.on('response', (res) => {
-      res.resume();
-      resolve({
-        status: res.statusCode ?? 0,
-        socket: res.socket,
-        roundTrip: () => Promise.reject(new Error('no tunnel')),
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }

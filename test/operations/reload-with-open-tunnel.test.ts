@@ -7,14 +7,8 @@ import { captureLog } from '../observe/capture-log.js';
 import { describeRelays } from '../support/relays.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import type { Upstream } from '../support/start-upstream.js';
-import {
-  makePolicyDir,
-  openTunnel,
-  PROFILE,
-  startEchoUpstream,
-  type PolicyDir,
-  type Tunnel,
-} from './ops-fixture.js';
+import { openTunnel, type TunnelAnswer } from '../support/open-tunnel.js';
+import { makePolicyDir, PROFILE, startEchoUpstream, type PolicyDir } from './ops-fixture.js';
 
 let upstream: Upstream;
 let policy: PolicyDir;
@@ -64,7 +58,7 @@ async function stopGate(): Promise<void> {
 }
 
 describeRelays('reload while a tunnel is open', (relay) => {
-  let tunnel: Tunnel;
+  let tunnel: TunnelAnswer;
   beforeAll(() => startGate(relay));
   afterAll(() => stopGate());
 

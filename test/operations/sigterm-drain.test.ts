@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayKind } from '../../src/net/native-relay.js';
 import { describeRelays } from '../support/relays.js';
 import type { Upstream } from '../support/start-upstream.js';
-import { makePolicyDir, openTunnel, PROFILE, startEchoUpstream, type PolicyDir } from './ops-fixture.js';
+import { openTunnel } from '../support/open-tunnel.js';
+import { makePolicyDir, PROFILE, startEchoUpstream, type PolicyDir } from './ops-fixture.js';
 import { spawnServe, type ServeProcess } from './spawn-serve.js';
 
 let upstream: Upstream;

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { collectJsonLines, type LogLine as Line } from '../support/collect-json-lines.js';
 import { repoRoot } from '../support/run-cli.js';
-
-type Line = Record<string, unknown>;
 
 export interface ServeProcess {
   readonly child: ChildProcessWithoutNullStreams;
@@ -29,32 +28,9 @@ export function spawnServe(configFile: string, extraArgs: readonly string[] = []
     ...extraArgs,
   ];
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-  const lines: Line[] = [];
-  const unparsed: string[] = [];
-  const waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
-  let out = '';
+  const log = collectJsonLines();
   let err = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-    let nl = out.indexOf('\n');
-    while (nl !== -1) {
-      const text = out.slice(0, nl);
-      out = out.slice(nl + 1);
-      nl = out.indexOf('\n');
-      let line: Line;
-      try {
-        line = JSON.parse(text) as Line;
-      } catch {
-        unparsed.push(text);
-        continue;
-      }
-      lines.push(line);
-      for (const w of waiters.filter((x) => x.match(line))) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(line);
-      }
-    }
-  });
+  child.stdout.setEncoding('utf8').on('data', (d: string) => log.push(d));
   const exited = new Promise<number | string>((resolve) =>
     child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
@@ -68,13 +44,9 @@ export function spawnServe(configFile: string, extraArgs: readonly string[] = []
         child,
         proxyPort: Number(proxy[1]),
         adminPort: Number(admin[1]),
-        lines,
-        unparsed,
-        waitForLine(match) {
-          const found = lines.find(match);
-          if (found !== undefined) return Promise.resolve(found);
-          return new Promise((res) => waiters.push({ match, resolve: res }));
-        },
+        lines: log.lines,
+        unparsed: log.unparsed,
+        waitForLine: log.waitFor,
         exited,
         stderr: () => err,
       });

@@ -1,8 +1,8 @@
-import { request } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { ServeConfig } from '../../src/config/serve-config.js';
 import type { RelayKind } from '../../src/net/native-relay.js';
+import { closed, openTunnel } from '../support/open-tunnel.js';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
 import { describeRelays } from '../support/relays.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
@@ -28,24 +28,6 @@ async function start(config: ServeConfig): Promise<TestApp> {
   return gate;
 }
 
-function openTunnel(gate: TestApp): Promise<{ status: number; socket: Socket }> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port: gate.addresses.listen.port,
-      method: 'CONNECT',
-      path: 'allowed.example.test:443',
-    });
-    req.on('connect', (res, socket) => resolve({ status: res.statusCode ?? 0, socket }));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function closed(socket: Socket): Promise<void> {
-  return new Promise((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
-}
-
 describeRelays('connection lifecycle', (kind) => {
   beforeAll(() => {
     relay = kind;
@@ -53,7 +35,7 @@ describeRelays('connection lifecycle', (kind) => {
 
   it('closes an idle tunnel after timeouts.idleMs (idle_timeout)', async () => {
     const gate = await start({ timeouts: { idleMs: 200 } });
-    const { status, socket } = await openTunnel(gate);
+    const { status, socket } = await openTunnel(gate.addresses.listen.port, 'allowed.example.test:443');
     expect(status).toBe(200);
     // One byte through (not a ClientHello, so the relay takes over at once), then silence.
     socket.write('x');
@@ -64,7 +46,7 @@ describeRelays('connection lifecycle', (kind) => {
 
   it('drain closes what is still open after the timeout (drained) and stops accepting', async () => {
     const gate = await start({});
-    const { socket } = await openTunnel(gate);
+    const { socket } = await openTunnel(gate.addresses.listen.port, 'allowed.example.test:443');
     socket.write('x');
     await gate.app.drain(50);
     await closed(socket);
@@ -98,7 +80,7 @@ describeRelays('connection lifecycle', (kind) => {
 
   it('refuses connections over limits.maxConnections (connection_limit)', async () => {
     const gate = await start({ limits: { maxConnections: 1 } });
-    const first = await openTunnel(gate);
+    const first = await openTunnel(gate.addresses.listen.port, 'allowed.example.test:443');
     expect(first.status).toBe(200);
     const second = parseRawResponse(
       await rawExchange(gate.addresses.listen.port, 'CONNECT allowed.example.test:443 HTTP/1.1\r\n\r\n'),

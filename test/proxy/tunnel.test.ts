@@ -1,25 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { testCa } from '../support/make-certs.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
+import { openTunnel } from '../support/open-tunnel.js';
 import { countTcpHandles, describeRelays } from '../support/relays.js';
 import { startHttpsUpstream, startTcpUpstream, type Upstream } from '../support/start-upstream.js';
+import { useGate } from '../support/use-gate.js';
 
 const MiB = 1024 * 1024;
 const block = randomBytes(MiB);
 
-let bulk: Upstream;
-let halfClose: Upstream;
-let wss: Upstream;
-let gate: TestApp;
-
-beforeAll(async () => {
-  // Sends 100 MiB and closes; hashes whatever it receives and answers with the digest on end.
-  bulk = await startTcpUpstream((socket) => {
+// Sends 100 MiB and closes; hashes whatever it receives and answers with the digest on end.
+function startBulk(): Promise<Upstream> {
+  return startTcpUpstream((socket) => {
     let sent = 0;
     const pump = (): void => {
       while (sent < 100) {
@@ -33,55 +28,41 @@ beforeAll(async () => {
     };
     pump();
   });
-  // Half-close: answers only after the client has finished sending, on the same connection.
-  halfClose = await startTcpUpstream((socket) => {
+}
+
+// Half-close: answers only after the client has finished sending, on the same connection.
+function startHalfClose(): Promise<Upstream> {
+  return startTcpUpstream((socket) => {
     const hash = createHash('sha256');
     socket.on('data', (c: Buffer) => hash.update(c));
     socket.on('end', () => socket.end(hash.digest('hex')));
   });
-  wss = await startHttpsUpstream(['ws.example.test']);
-});
-
-afterAll(async () => {
-  await Promise.all([bulk.close(), halfClose.close(), wss.close()]);
-});
-
-function openTunnel(target: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port: gate.addresses.listen.port,
-      method: 'CONNECT',
-      path: target,
-    });
-    req.on('connect', (res, socket, head) => {
-      // Bytes the upstream sent right behind the 200 arrive in `head`: put them back in front.
-      if (head.length > 0) socket.unshift(head);
-      if (res.statusCode === 200) resolve(socket);
-      else reject(new Error(`CONNECT answered ${res.statusCode}`));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describeRelays('tunnel', (relay) => {
-  beforeAll(async () => {
-    gate = await startTestApp({
+  const fx = useGate(
+    { bulk: startBulk, halfClose: startHalfClose, wss: () => startHttpsUpstream(['ws.example.test']) },
+    ({ bulk, halfClose, wss }) => ({
       relay,
       connectTo: [
         `allowed.example.test:443:127.0.0.1:${bulk.port}`,
         `management.azure.com:443:127.0.0.1:${halfClose.port}`,
         `ws.example.test:443:127.0.0.1:${wss.port}`,
       ],
-    });
-  });
-  afterAll(() => gate.stop());
+    }),
+  );
+
+  /** A CONNECT tunnel through the gate that must be established (200). */
+  async function tunnelTo(target: string): Promise<Socket> {
+    const { status, socket } = await openTunnel(fx.gate.addresses.listen.port, target);
+    expect(status).toBe(200);
+    return socket;
+  }
 
   it(`is carried by the ${relay} relay (a native tunnel leaves no Node socket in the proxy)`, async () => {
-    expect(gate.app.relay).toBe(relay);
+    expect(fx.gate.app.relay).toBe(relay);
     const before = countTcpHandles();
-    const socket = await openTunnel('management.azure.com:443');
+    const socket = await tunnelTo('management.azure.com:443');
     // Not a ClientHello: the SNI check lets it through at once and the relay takes over.
     socket.write('x');
     // The test's client and the upstream's accepted socket, plus the proxy's two in JS.
@@ -91,7 +72,7 @@ describeRelays('tunnel', (relay) => {
   });
 
   it('carries 100 MiB byte-exact and counts the bytes', async () => {
-    const socket = await openTunnel('allowed.example.test:443');
+    const socket = await tunnelTo('allowed.example.test:443');
     const hash = createHash('sha256');
     let total = 0;
     socket.on('data', (c: Buffer) => {
@@ -104,27 +85,29 @@ describeRelays('tunnel', (relay) => {
     for (let i = 0; i < 100; i++) expected.update(block);
     expect(total).toBe(100 * MiB);
     expect(hash.digest('hex')).toBe(expected.digest('hex'));
-    const close = await gate.waitForLine((l) => l['msg'] === 'close' && l['host'] === 'allowed.example.test');
+    const close = await fx.gate.waitForLine(
+      (l) => l['msg'] === 'close' && l['host'] === 'allowed.example.test',
+    );
     expect(close['bytesIn']).toBe(100 * MiB);
     expect(close['closeReason']).toBe('upstream_closed');
   });
 
   it('passes a half-close through: the upstream still answers after the client ends', async () => {
-    const socket = await openTunnel('management.azure.com:443');
+    const socket = await tunnelTo('management.azure.com:443');
     const payload = randomBytes(3 * MiB + 17);
     socket.end(payload);
     let answer = '';
     socket.on('data', (c: Buffer) => (answer += c.toString()));
     await new Promise<void>((resolve) => socket.on('end', resolve));
     expect(answer).toBe(createHash('sha256').update(payload).digest('hex'));
-    const close = await gate.waitForLine(
+    const close = await fx.gate.waitForLine(
       (l) => l['msg'] === 'close' && l['host'] === 'management.azure.com' && l['bytesOut'] === payload.length,
     );
     expect(close).toMatchObject({ bytesOut: payload.length, bytesIn: 64, closeReason: 'client_closed' });
   });
 
   it('carries 100 MiB byte-exact towards the upstream, which answers after the half-close', async () => {
-    const socket = await openTunnel('management.azure.com:443');
+    const socket = await tunnelTo('management.azure.com:443');
     const expected = createHash('sha256');
     let sent = 0;
     await new Promise<void>((resolve) => {
@@ -146,14 +129,14 @@ describeRelays('tunnel', (relay) => {
     socket.on('data', (c: Buffer) => (answer += c.toString()));
     await new Promise<void>((resolve) => socket.on('end', resolve));
     expect(answer).toBe(expected.digest('hex'));
-    const close = await gate.waitForLine(
+    const close = await fx.gate.waitForLine(
       (l) => l['msg'] === 'close' && l['host'] === 'management.azure.com' && l['bytesOut'] === 100 * MiB,
     );
     expect(close).toMatchObject({ bytesIn: 64, closeReason: 'client_closed' });
   });
 
   it('carries a wss websocket (ws client over CONNECT)', async () => {
-    const tunnel = await openTunnel('ws.example.test:443');
+    const tunnel = await tunnelTo('ws.example.test:443');
     const ws = new WebSocket('wss://ws.example.test/socket', {
       createConnection: () =>
         tlsConnect({ socket: tunnel, servername: 'ws.example.test', ca: testCa().certPem }),
@@ -170,32 +153,32 @@ describeRelays('tunnel', (relay) => {
   it('leaks no sockets or timers over many tunnels', async () => {
     // An earlier test's tunnel (the websocket's) may still be closing; its close line would
     // count as one of ours.
-    await expect.poll(() => gate.app.activeConnections()).toBe(0);
+    await expect.poll(() => fx.gate.app.activeConnections()).toBe(0);
     const handles = (): number =>
       process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'Timeout').length;
     const before = handles();
-    const closes = (): number => gate.lines.filter((l) => l['msg'] === 'close').length;
+    const closes = (): number => fx.gate.lines.filter((l) => l['msg'] === 'close').length;
     const closedBefore = closes();
     for (let round = 0; round < 5; round++) {
       await Promise.all(
         Array.from({ length: 10 }, async () => {
-          const socket = await openTunnel('management.azure.com:443');
+          const socket = await tunnelTo('management.azure.com:443');
           socket.end('x');
           await new Promise<void>((resolve) => socket.on('close', () => resolve()).resume());
         }),
       );
     }
-    await gate.waitForLine(() => closes() >= closedBefore + 50);
-    expect(gate.app.activeConnections()).toBe(0);
+    await fx.gate.waitForLine(() => closes() >= closedBefore + 50);
+    expect(fx.gate.app.activeConnections()).toBe(0);
     await expect.poll(handles).toBeLessThanOrEqual(before);
   });
 
   it('leaves no connection open once the clients are gone', async () => {
-    const socket = await openTunnel('management.azure.com:443');
+    const socket = await tunnelTo('management.azure.com:443');
     socket.destroy();
-    await gate.waitForLine(
+    await fx.gate.waitForLine(
       (l) => l['msg'] === 'close' && l['closeReason'] === 'client_closed' && l['bytesOut'] === 0,
     );
-    expect(gate.app.activeConnections()).toBe(0);
+    expect(fx.gate.app.activeConnections()).toBe(0);
   });
 });

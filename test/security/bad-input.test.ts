@@ -2,52 +2,49 @@ import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EXT_PADDING, buildClientHello } from '../net/client-hello-builder.js';
-import { openTunnel } from '../faults/open-tunnel.js';
+import { openTunnel } from '../support/open-tunnel.js';
 import { countOpenFds, pollUntil, readActiveGauge, settleFds } from '../faults/leak-check.js';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
+import { startTcpUpstream } from '../support/start-upstream.js';
+import { startTestApp } from '../support/start-test-app.js';
+import { useGate } from '../support/use-gate.js';
 
 const policies = fileURLToPath(new URL('../faults/policies/', import.meta.url));
 const accessDenied = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x31]);
 
-let registry: Registry;
-let gate: TestApp;
-let sink: Upstream;
+const registry = new Registry();
 let explicitPort: number;
 let tlsPort: number;
 let httpPort: number;
 
-beforeAll(async () => {
-  // Answers any request with an empty 204 and closes, whatever protocol arrives.
-  sink = await startTcpUpstream((s) =>
-    s
-      .once('data', () => s.end('HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n'))
-      .on('error', () => s.destroy()),
-  );
-  registry = new Registry();
-  gate = await startTestApp(
-    {
-      policies,
-      profiles: ['faults-test'],
-      transparentTls: ['127.0.0.1:0'],
-      transparentHttp: ['127.0.0.1:0'],
-      // Every name maps onto the sink: only input checks keep a request from reaching it.
-      connectTo: [`::127.0.0.1:${sink.port}`],
-      limits: { headersTimeoutMs: 400, helloTimeoutMs: 400, maxHeaderBytes: 4_096, maxHelloBytes: 16_384 },
-    },
-    { registry },
-  );
-  explicitPort = gate.addresses.listen.port;
-  tlsPort = gate.addresses.transparentTls[0]?.port ?? 0;
-  httpPort = gate.addresses.transparentHttp[0]?.port ?? 0;
-});
+// Answers any request with an empty 204 and closes, whatever protocol arrives.
+const fx = useGate(
+  {
+    sink: () =>
+      startTcpUpstream((s) =>
+        s
+          .once('data', () => s.end('HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n'))
+          .on('error', () => s.destroy()),
+      ),
+  },
+  ({ sink }) => ({
+    policies,
+    profiles: ['faults-test'],
+    transparentTls: ['127.0.0.1:0'],
+    transparentHttp: ['127.0.0.1:0'],
+    // Every name maps onto the sink: only input checks keep a request from reaching it.
+    connectTo: [`::127.0.0.1:${sink.port}`],
+    limits: { headersTimeoutMs: 400, helloTimeoutMs: 400, maxHeaderBytes: 4_096, maxHelloBytes: 16_384 },
+  }),
+  () => ({ registry }),
+);
 
-afterAll(async () => {
-  await gate.stop();
-  await sink.close();
+beforeAll(() => {
+  explicitPort = fx.gate.addresses.listen.port;
+  tlsPort = fx.gate.addresses.transparentTls[0]?.port ?? 0;
+  httpPort = fx.gate.addresses.transparentHttp[0]?.port ?? 0;
 });
 
 async function connectRaw(target: string | Buffer): Promise<ReturnType<typeof parseRawResponse>> {
@@ -100,7 +97,7 @@ describe('malformed CONNECT targets get 400 invalid_target and never reach the s
     expect(res.status).toBe(400);
     expect(res.headers['proxy-status']).toMatch(/^egressgate; error=http_request_error;/);
     expect(res.body).toContain('invalid_target');
-    expect(sink.connections()).toBe(0);
+    expect(fx.sink.connections()).toBe(0);
   });
 
   it.each([
@@ -110,12 +107,12 @@ describe('malformed CONNECT targets get 400 invalid_target and never reach the s
   ])('%s: 400 from the HTTP parser or the target check', async (_name, target) => {
     const res = await connectRaw(target);
     expect(res.status).toBe(400);
-    expect(sink.connections()).toBe(0);
+    expect(fx.sink.connections()).toBe(0);
   });
 
   it('does not echo the userinfo password into the log', async () => {
     await connectRaw('admin:hunter2@allowed.example.test:443');
-    const text = JSON.stringify(gate.lines);
+    const text = JSON.stringify(fx.gate.lines);
     expect(text).not.toContain('hunter2');
   });
 });
@@ -139,7 +136,7 @@ describe('oversized and slow requests', () => {
     );
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
     expect(ms).toBeLessThan(3_000);
-    expect(sink.connections()).toBe(0);
+    expect(fx.sink.connections()).toBe(0);
   });
 
   it('closes a transparent TLS client that dribbles its hello past helloTimeoutMs', async () => {
@@ -147,7 +144,7 @@ describe('oversized and slow requests', () => {
     const { reply, ms } = await dribble(tlsPort, hello, 50);
     expect(reply).toBe('');
     expect(ms).toBeLessThan(3_000);
-    expect(sink.connections()).toBe(0);
+    expect(fx.sink.connections()).toBe(0);
   });
 });
 
@@ -176,21 +173,21 @@ describe('bytes that are not what the port speaks', () => {
       'not_tls',
     ],
   ])('transparent TLS: %s gets access_denied and %s', async (_name, bytes, reason) => {
-    const before = gate.lines.length;
+    const before = fx.gate.lines.length;
     expect(await rawExchange(tlsPort, bytes)).toEqual(accessDenied);
-    const line = await gate.waitForLine(
+    const line = await fx.gate.waitForLine(
       (l) =>
-        gate.lines.indexOf(l) >= before && l['msg'] === 'decision' && l['listener'] === 'transparent-tls',
+        fx.gate.lines.indexOf(l) >= before && l['msg'] === 'decision' && l['listener'] === 'transparent-tls',
     );
     expect(line).toMatchObject({ decision: 'deny', reason });
-    expect(sink.connections()).toBe(0);
+    expect(fx.sink.connections()).toBe(0);
   });
 
   it('transparent TLS: a truncated hello followed by a close leaves no decision and no socket', async () => {
-    const before = gate.lines.length;
+    const before = fx.gate.lines.length;
     const hello = buildClientHello({ sni: 'allowed.example.test' });
     expect((await rawExchange(tlsPort, hello.subarray(0, hello.length - 10))).length).toBe(0);
-    expect(gate.lines.slice(before).filter((l) => l['msg'] === 'decision')).toEqual([]);
+    expect(fx.gate.lines.slice(before).filter((l) => l['msg'] === 'decision')).toEqual([]);
   });
 });
 
@@ -228,7 +225,7 @@ describe('bounded fuzz against the live listeners', () => {
   it('300 random payloads on every port: no crash, every connection closed, fds back', async () => {
     const baseline = countOpenFds();
     // A random target can be a valid allowed name (every name is allowed here): those may reach the sink.
-    const reachedBefore = sink.connections();
+    const reachedBefore = fx.sink.connections();
     const payload = fc.oneof(
       fc.uint8Array({ minLength: 1, maxLength: 600 }).map((a) => Buffer.from(a)),
       fc
@@ -249,12 +246,12 @@ describe('bounded fuzz against the live listeners', () => {
         (v) => v === 0,
       ),
     ).toBe(0);
-    expect(gate.app.activeConnections()).toBe(0);
+    expect(fx.gate.app.activeConnections()).toBe(0);
     expect(await settleFds(baseline)).toBeLessThanOrEqual(baseline);
     // Still serving: an allowed name reaches the sink.
     const ok = await openTunnel(explicitPort, 'allowed.example.test:443');
     expect(ok.status).toBe(200);
     ok.socket.destroy();
-    expect(sink.connections()).toBeGreaterThan(reachedBefore);
+    expect(fx.sink.connections()).toBeGreaterThan(reachedBefore);
   });
 });

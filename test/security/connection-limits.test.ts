@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RelayKind } from '../../src/net/native-relay.js';
 import { readMetric, pollUntil, readActiveGauge } from '../faults/leak-check.js';
-import { openTunnel, roundTrip, type TunnelAnswer } from '../faults/open-tunnel.js';
+import { openTunnel, roundTrip, type TunnelAnswer } from '../support/open-tunnel.js';
 import { describeRelays } from '../support/relays.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
@@ -41,7 +41,7 @@ async function startGate(relay: RelayKind): Promise<void> {
 }
 
 async function open(from: string): Promise<TunnelAnswer> {
-  return openTunnel(gate.addresses.listen.port, 'echo.limit.test:443', from);
+  return openTunnel(gate.addresses.listen.port, 'echo.limit.test:443', { localAddress: from });
 }
 
 async function closeAll(tunnels: readonly TunnelAnswer[]): Promise<void> {

@@ -1,40 +1,30 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pollUntil } from '../faults/leak-check.js';
-import { openTunnel } from '../faults/open-tunnel.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
+import { openTunnel } from '../support/open-tunnel.js';
+import { startTcpUpstream } from '../support/start-upstream.js';
+import { useGate } from '../support/use-gate.js';
 
 // A group whose denials are dropped silently must not hold sockets beyond its connection limit:
 // each held socket keeps its slot until the client leaves.
-let gate: TestApp;
-let echo: Upstream;
 
-beforeAll(async () => {
-  echo = await startTcpUpstream((s) => s.pipe(s));
-  gate = await startTestApp({
-    clientGroups: [
-      {
-        name: 'dropper',
-        cidrs: ['127.0.0.2/32'],
-        profiles: ['egress-test'],
-        denyStyle: 'drop',
-        maxConnections: 1,
-      },
-    ],
-    connectTo: [`allowed.example.test:443:127.0.0.1:${echo.port}`],
-  });
-});
-
-afterAll(async () => {
-  await gate.stop();
-  await echo.close();
-});
+const fx = useGate({ echo: () => startTcpUpstream((s) => s.pipe(s)) }, ({ echo }) => ({
+  clientGroups: [
+    {
+      name: 'dropper',
+      cidrs: ['127.0.0.2/32'],
+      profiles: ['egress-test'],
+      denyStyle: 'drop',
+      maxConnections: 1,
+    },
+  ],
+  connectTo: [`allowed.example.test:443:127.0.0.1:${echo.port}`],
+}));
 
 function connectDenied(): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(
-      { host: '127.0.0.1', port: gate.addresses.listen.port, localAddress: '127.0.0.2' },
+      { host: '127.0.0.1', port: fx.gate.addresses.listen.port, localAddress: '127.0.0.2' },
       () => {
         socket.write('CONNECT denied.example.test:443 HTTP/1.1\r\nHost: denied.example.test:443\r\n\r\n');
         resolve(socket);
@@ -49,10 +39,12 @@ describe('drop deny style and connection limits', () => {
     const held = await connectDenied();
     const received: Buffer[] = [];
     held.on('data', (d: Buffer) => received.push(d));
-    await gate.waitForLine((l) => l['msg'] === 'decision' && l['host'] === 'denied.example.test');
-    expect(gate.app.activeConnections()).toBe(1);
+    await fx.gate.waitForLine((l) => l['msg'] === 'decision' && l['host'] === 'denied.example.test');
+    expect(fx.gate.app.activeConnections()).toBe(1);
 
-    const over = await openTunnel(gate.addresses.listen.port, 'allowed.example.test:443', '127.0.0.2');
+    const over = await openTunnel(fx.gate.addresses.listen.port, 'allowed.example.test:443', {
+      localAddress: '127.0.0.2',
+    });
     expect(over.status).toBe(503);
     expect(over.headers['proxy-status']).toMatch(/error=connection_limit_reached/);
     over.socket.destroy();
@@ -60,10 +52,12 @@ describe('drop deny style and connection limits', () => {
 
     held.destroy();
     await pollUntil(
-      () => gate.app.activeConnections(),
+      () => fx.gate.app.activeConnections(),
       (n) => n === 0,
     );
-    const after = await openTunnel(gate.addresses.listen.port, 'allowed.example.test:443', '127.0.0.2');
+    const after = await openTunnel(fx.gate.addresses.listen.port, 'allowed.example.test:443', {
+      localAddress: '127.0.0.2',
+    });
     expect(after.status).toBe(200);
     after.socket.destroy();
   });

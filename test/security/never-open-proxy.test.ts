@@ -1,13 +1,14 @@
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Resolver } from '../../src/net/create-dialer.js';
-import { openTunnel } from '../faults/open-tunnel.js';
+import { openTunnel } from '../support/open-tunnel.js';
 import { buildClientHello } from '../net/client-hello-builder.js';
 import { freePort } from '../support/free-port.js';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
+import { startTcpUpstream } from '../support/start-upstream.js';
+import { startTestApp } from '../support/start-test-app.js';
+import { useGate } from '../support/use-gate.js';
 
 const policies = fileURLToPath(new URL('../faults/policies/', import.meta.url));
 const accessDenied = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x31]);
@@ -16,34 +17,28 @@ const localResolver: Resolver = (hostname) =>
     ? Promise.resolve([{ address: '127.0.0.1', family: 4 }])
     : Promise.reject(Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' }));
 
-let sink: Upstream;
-let gate: TestApp;
 let ports: { explicit: number; tls: number; http: number; admin: number };
 
-beforeAll(async () => {
-  sink = await startTcpUpstream((s) => s.once('data', () => s.end('HTTP/1.1 204 No Content\r\n\r\n')));
-  // Bound to loopback, but the only client group is 127.0.0.2: 127.0.0.1 is an unknown client.
-  gate = await startTestApp(
-    {
-      policies,
-      transparentTls: ['127.0.0.1:0'],
-      transparentHttp: ['127.0.0.1:0'],
-      clientGroups: [{ name: 'second', cidrs: ['127.0.0.2/32'], profiles: ['faults-test'] }],
-      connectTo: [`allowed.example.test::127.0.0.1:${sink.port}`],
-    },
-    { resolver: localResolver },
-  );
-  ports = {
-    explicit: gate.addresses.listen.port,
-    tls: gate.addresses.transparentTls[0]?.port ?? 0,
-    http: gate.addresses.transparentHttp[0]?.port ?? 0,
-    admin: gate.addresses.admin?.port ?? 0,
-  };
-});
+// Bound to loopback, but the only client group is 127.0.0.2: 127.0.0.1 is an unknown client.
+const fx = useGate(
+  { sink: () => startTcpUpstream((s) => s.once('data', () => s.end('HTTP/1.1 204 No Content\r\n\r\n'))) },
+  ({ sink }) => ({
+    policies,
+    transparentTls: ['127.0.0.1:0'],
+    transparentHttp: ['127.0.0.1:0'],
+    clientGroups: [{ name: 'second', cidrs: ['127.0.0.2/32'], profiles: ['faults-test'] }],
+    connectTo: [`allowed.example.test::127.0.0.1:${sink.port}`],
+  }),
+  () => ({ resolver: localResolver }),
+);
 
-afterAll(async () => {
-  await gate.stop();
-  await sink.close();
+beforeAll(() => {
+  ports = {
+    explicit: fx.gate.addresses.listen.port,
+    tls: fx.gate.addresses.transparentTls[0]?.port ?? 0,
+    http: fx.gate.addresses.transparentHttp[0]?.port ?? 0,
+    admin: fx.gate.addresses.admin?.port ?? 0,
+  };
 });
 
 /** Like rawExchange, but from a chosen loopback source address. */
@@ -72,8 +67,8 @@ describe('an unknown client is refused on every listener', () => {
     expect(parseRawResponse(await exchangeFrom('127.0.0.1', ports.http, hostAllowed)).status).toBe(403);
     const hello = buildClientHello({ sni: 'allowed.example.test' });
     expect(await exchangeFrom('127.0.0.1', ports.tls, hello)).toEqual(accessDenied);
-    expect(sink.connections()).toBe(0);
-    const refusals = gate.lines.filter(
+    expect(fx.sink.connections()).toBe(0);
+    const refusals = fx.gate.lines.filter(
       (l) => l['msg'] === 'decision' && l['reason'] === 'client_not_allowed',
     );
     expect(new Set(refusals.map((l) => l['listener']))).toEqual(
@@ -85,7 +80,7 @@ describe('an unknown client is refused on every listener', () => {
   it('the same requests from the group member 127.0.0.2 get through (the refusal is about the client)', async () => {
     expect(parseRawResponse(await exchangeFrom('127.0.0.2', ports.explicit, getAllowed)).status).toBe(204);
     expect(parseRawResponse(await exchangeFrom('127.0.0.2', ports.http, hostAllowed)).status).toBe(204);
-    expect(sink.connections()).toBe(2);
+    expect(fx.sink.connections()).toBe(2);
   });
 });
 
@@ -135,10 +130,12 @@ describe('the admin API is never served through the proxy', () => {
 
 describe('requests aimed at egressgate itself are refused (loop)', () => {
   it('CONNECT to a name resolving to its own proxy port', async () => {
-    const res = await openTunnel(ports.explicit, `self.test:${ports.explicit}`, '127.0.0.2');
+    const res = await openTunnel(ports.explicit, `self.test:${ports.explicit}`, {
+      localAddress: '127.0.0.2',
+    });
     expect(res.status).toBe(403);
     res.socket.destroy();
-    const line = await gate.waitForLine((l) => l['msg'] === 'decision' && l['host'] === 'self.test');
+    const line = await fx.gate.waitForLine((l) => l['msg'] === 'decision' && l['host'] === 'self.test');
     expect(line).toMatchObject({ decision: 'deny', reason: 'loop' });
   });
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { countOpenFds, pollUntil, readActiveGauge, readMetric, settleFds } from '../faults/leak-check.js';
-import { openTunnel } from '../faults/open-tunnel.js';
+import { openTunnel } from '../support/open-tunnel.js';
 import { countTcpHandles, describeRelays } from '../support/relays.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';

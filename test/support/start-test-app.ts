@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import { createApp, type App, type AppAddresses, type AppDeps } from '../../src/app.js';
@@ -6,6 +5,7 @@ import { resolveSettings } from '../../src/config/resolve-settings.js';
 import type { ServeConfig } from '../../src/config/serve-config.js';
 import type { Resolver } from '../../src/net/create-dialer.js';
 import { createLogger } from '../../src/observe/create-logger.js';
+import { collectJsonLines } from './collect-json-lines.js';
 
 export const testPoliciesDir = fileURLToPath(new URL('./policies/', import.meta.url));
 
@@ -34,32 +34,14 @@ export const testResolver: Resolver = (hostname) => {
 
 /** The app on 127.0.0.1 port 0 with the test profile; `config` overrides any part of it. */
 export async function startTestApp(config: ServeConfig = {}, deps: Partial<AppDeps> = {}): Promise<TestApp> {
-  const lines: Record<string, unknown>[] = [];
-  const waiters: {
-    match: (l: Record<string, unknown>) => boolean;
-    resolve: (l: Record<string, unknown>) => void;
-  }[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const text of chunk.toString().split('\n')) {
-        if (text.trim() === '') continue;
-        const line = JSON.parse(text) as Record<string, unknown>;
-        lines.push(line);
-        for (const w of waiters.filter((x) => x.match(line))) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(line);
-        }
-      }
-      done();
-    },
-  });
+  const log = collectJsonLines({ mustParse: () => true });
   const settings = resolveSettings(
     { listen: '127.0.0.1:0', admin: '127.0.0.1:0', profiles: ['egress-test'], ...config },
     { defaultPoliciesDir: testPoliciesDir },
   );
   const app = createApp({
     config: settings,
-    logger: createLogger({ level: 'info', destination }),
+    logger: createLogger({ level: 'info', destination: log.writable }),
     registry: new Registry(),
     resolver: testResolver,
     defaultMetrics: false,
@@ -69,12 +51,8 @@ export async function startTestApp(config: ServeConfig = {}, deps: Partial<AppDe
   return {
     app,
     addresses,
-    lines,
-    waitForLine(match) {
-      const found = lines.find(match);
-      if (found !== undefined) return Promise.resolve(found);
-      return new Promise((resolve) => waiters.push({ match, resolve }));
-    },
+    lines: log.lines,
+    waitForLine: log.waitFor,
     stop: () => app.stop(),
   };
 }

@@ -3,8 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { loadReusePortSocket } from '../../src/net/reuse-port-socket.js';
-import { openTunnel, PROFILE, type PolicyDir, type Tunnel } from '../operations/ops-fixture.js';
+import { PROFILE, type PolicyDir } from '../operations/ops-fixture.js';
 import { spawnServe, type ServeProcess } from '../operations/spawn-serve.js';
+import { openTunnel, type TunnelAnswer } from '../support/open-tunnel.js';
 import { repoRoot } from '../support/run-cli.js';
 
 /**
@@ -84,8 +85,8 @@ export async function tunnelOnEachWorker(
   gate: ServeProcess,
   target: string,
   pids: readonly number[],
-): Promise<Map<number, Tunnel>> {
-  const held = new Map<number, Tunnel>();
+): Promise<Map<number, TunnelAnswer>> {
+  const held = new Map<number, TunnelAnswer>();
   // Connections are spread by a hash of the client port: 64 tries all on one of two workers is 2^-63.
   for (let i = 0; i < 64 && held.size < pids.length; i++) {
     const tunnel = await openTunnel(gate.proxyPort, target);

@@ -1,14 +1,9 @@
 import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  makePolicyDir,
-  openTunnel,
-  PROFILE,
-  startEchoUpstream,
-  type PolicyDir,
-} from '../operations/ops-fixture.js';
+import { makePolicyDir, PROFILE, startEchoUpstream, type PolicyDir } from '../operations/ops-fixture.js';
 import type { ServeProcess } from '../operations/spawn-serve.js';
+import { openTunnel } from '../support/open-tunnel.js';
 import type { Upstream } from '../support/start-upstream.js';
 import {
   readyWorkerPids,

@@ -1,34 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startHttpUpstream, type Upstream } from '../support/start-upstream.js';
+import { startHttpUpstream } from '../support/start-upstream.js';
+import { useGate } from '../support/use-gate.js';
 
 // Query strings carry credentials (Azure SAS `sig=`, OAuth `code=`): the decision log records the
 // path without its query, and an unparsable target must not smuggle the query in as the "host".
 const secret = 'S3CRETSIG';
-let upstream: Upstream;
-let gate: TestApp;
 let explicitPort: number;
 let transparentPort: number;
 
-beforeAll(async () => {
-  upstream = await startHttpUpstream('plain');
-  gate = await startTestApp({
-    transparentHttp: ['127.0.0.1:0'],
-    connectTo: [`plain.example.test::127.0.0.1:${upstream.port}`],
-  });
-  explicitPort = gate.addresses.listen.port;
-  transparentPort = gate.addresses.transparentHttp[0]?.port ?? 0;
-});
+const fx = useGate({ upstream: () => startHttpUpstream('plain') }, ({ upstream }) => ({
+  transparentHttp: ['127.0.0.1:0'],
+  connectTo: [`plain.example.test::127.0.0.1:${upstream.port}`],
+}));
 
-afterAll(async () => {
-  await gate.stop();
-  await upstream.close();
+beforeAll(() => {
+  explicitPort = fx.gate.addresses.listen.port;
+  transparentPort = fx.gate.addresses.transparentHttp[0]?.port ?? 0;
 });
 
 async function adminText(path: string): Promise<string> {
   const reply = await rawExchange(
-    gate.addresses.admin?.port ?? 0,
+    fx.gate.addresses.admin?.port ?? 0,
     `GET ${path} HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n`,
   );
   return parseRawResponse(reply).body;
@@ -36,7 +29,7 @@ async function adminText(path: string): Promise<string> {
 
 function expectNowhere(reply: Buffer, text: string): void {
   expect(reply.toString('latin1')).not.toContain(text);
-  expect(JSON.stringify(gate.lines)).not.toContain(text);
+  expect(JSON.stringify(fx.gate.lines)).not.toContain(text);
 }
 
 describe('credentials in request targets stay out of logs, metrics and answers', () => {
@@ -72,15 +65,15 @@ describe('credentials in request targets stay out of logs, metrics and answers',
   });
 
   it('an allowed request: the log has the path, never the query; the upstream gets both', async () => {
-    const before = gate.lines.length;
+    const before = fx.gate.lines.length;
     const reply = await rawExchange(
       explicitPort,
       `GET http://plain.example.test/allowed/blob?sv=2024&sig=${secret} HTTP/1.1\r\nConnection: close\r\n\r\n`,
     );
     expect(parseRawResponse(reply).body).toContain(`/allowed/blob?sv=2024&sig=${secret}`);
-    const line = await gate.waitForLine((l) => l['msg'] === 'decision' && l['path'] === '/allowed/blob');
+    const line = await fx.gate.waitForLine((l) => l['msg'] === 'decision' && l['path'] === '/allowed/blob');
     expect(line['decision']).toBe('allow');
-    expect(JSON.stringify(gate.lines.slice(before))).not.toContain(secret);
+    expect(JSON.stringify(fx.gate.lines.slice(before))).not.toContain(secret);
   });
 
   it('Proxy-Authorization is neither logged nor forwarded', async () => {
@@ -89,8 +82,8 @@ describe('credentials in request targets stay out of logs, metrics and answers',
       explicitPort,
       `GET http://plain.example.test/allowed/auth HTTP/1.1\r\nProxy-Authorization: Basic ${credentials}\r\nConnection: close\r\n\r\n`,
     );
-    expect(upstream.lastHeaders()?.['proxy-authorization']).toBeUndefined();
-    expect(JSON.stringify(gate.lines)).not.toContain(credentials);
+    expect(fx.upstream.lastHeaders()?.['proxy-authorization']).toBeUndefined();
+    expect(JSON.stringify(fx.gate.lines)).not.toContain(credentials);
   });
 
   it('quotes and backslashes in a target cannot add Proxy-Status parameters or header lines', async () => {

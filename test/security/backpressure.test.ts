@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { startTcpUpstream } from '../support/start-upstream.js';
+import { useGate } from '../support/use-gate.js';
 
 // A client that never reads while its upstream sends as fast as it can: egressgate must stop
 // reading the upstream (TCP backpressure), not buffer the stream in its own memory.
@@ -15,8 +15,6 @@ interface Pump {
 }
 
 let onPump: (pump: Pump) => void = () => undefined;
-let upstream: Upstream;
-let gate: TestApp;
 
 /** After the first bytes from egressgate: an optional answer head, then `total` bytes. */
 function startPump(socket: Socket, head: string): Pump {
@@ -42,37 +40,35 @@ function startPump(socket: Socket, head: string): Pump {
   return { outcome };
 }
 
-beforeAll(async () => {
-  upstream = await startTcpUpstream((socket) => {
-    socket.on('error', () => undefined);
-    socket.once('data', (first: Buffer) => {
-      const text = first.toString('latin1');
-      const head = text.startsWith('GET /socket')
-        ? 'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
-          // RFC 6455's sample key and its accept: egressgate refuses a 101 without the right one.
-          'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n'
-        : text.startsWith('GET ')
-          ? `HTTP/1.1 200 OK\r\nContent-Length: ${total}\r\n\r\n`
-          : '';
-      onPump(startPump(socket, head));
-    });
-  });
-  gate = await startTestApp({
+const fx = useGate(
+  {
+    upstream: () =>
+      startTcpUpstream((socket) => {
+        socket.on('error', () => undefined);
+        socket.once('data', (first: Buffer) => {
+          const text = first.toString('latin1');
+          const head = text.startsWith('GET /socket')
+            ? 'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+              // RFC 6455's sample key and its accept: egressgate refuses a 101 without the right one.
+              'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n'
+            : text.startsWith('GET ')
+              ? `HTTP/1.1 200 OK\r\nContent-Length: ${total}\r\n\r\n`
+              : '';
+          onPump(startPump(socket, head));
+        });
+      }),
+  },
+  ({ upstream }) => ({
     connectTo: [
       `allowed.example.test::127.0.0.1:${upstream.port}`,
       `plain.example.test::127.0.0.1:${upstream.port}`,
     ],
-  });
-});
-
-afterAll(async () => {
-  await gate.stop();
-  await upstream.close();
-});
+  }),
+);
 
 /** A client that writes `request`, reads the first chunk and then never reads again. */
 async function stalledClient(request: string): Promise<Socket> {
-  const client = connect({ host: '127.0.0.1', port: gate.addresses.listen.port });
+  const client = connect({ host: '127.0.0.1', port: fx.gate.addresses.listen.port });
   client.on('error', () => undefined);
   await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   client.write(request);

@@ -1,10 +1,10 @@
 import { BlockList } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDialer, type Resolver } from '../../src/net/create-dialer.js';
-import { openTunnel } from '../faults/open-tunnel.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
+import { openTunnel } from '../support/open-tunnel.js';
+import { startTcpUpstream } from '../support/start-upstream.js';
+import { useGate } from '../support/use-gate.js';
 
 // A name whose answer mixes public and inside addresses: only the public ones may ever be dialed.
 const mixed = ['10.0.0.5', '127.0.0.1', '::ffff:169.254.169.254', '64:ff9b::a00:1', '93.184.216.34', '::1'];
@@ -50,25 +50,20 @@ describe('the dial plan keeps only dialable addresses of an answer', () => {
 });
 
 describe('through the proxy', () => {
-  let upstream: Upstream;
-  let gate: TestApp;
-  beforeAll(async () => {
-    upstream = await startTcpUpstream((s) => s.destroy());
-    gate = await startTestApp(
-      { policies: fileURLToPath(new URL('../faults/policies/', import.meta.url)), profiles: ['faults-test'] },
-      { resolver },
-    );
-  });
-  afterAll(async () => {
-    await gate.stop();
-    await upstream.close();
-  });
+  const fx = useGate(
+    { upstream: () => startTcpUpstream((s) => s.destroy()) },
+    () => ({
+      policies: fileURLToPath(new URL('../faults/policies/', import.meta.url)),
+      profiles: ['faults-test'],
+    }),
+    () => ({ resolver }),
+  );
 
   it('an allowed name that resolves only inside is refused (private_address), nothing is dialed', async () => {
-    const res = await openTunnel(gate.addresses.listen.port, `inside.example.test:${upstream.port}`);
+    const res = await openTunnel(fx.gate.addresses.listen.port, `inside.example.test:${fx.upstream.port}`);
     res.socket.destroy();
     expect(res.status).toBe(403);
     expect(res.headers['proxy-status']).toContain('private_address');
-    expect(upstream.connections()).toBe(0);
+    expect(fx.upstream.connections()).toBe(0);
   });
 });

@@ -1,31 +1,24 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startHttpUpstream, type Upstream } from '../support/start-upstream.js';
+import { startHttpUpstream } from '../support/start-upstream.js';
+import { useGate } from '../support/use-gate.js';
 
 // What egressgate decides on must be what the upstream acts on: the name (Host) and the path.
-let upstream: Upstream;
-let gate: TestApp;
 let explicitPort: number;
 let transparentPort: number;
 
-beforeAll(async () => {
-  upstream = await startHttpUpstream('plain');
-  gate = await startTestApp({
-    transparentHttp: ['127.0.0.1:0'],
-    connectTo: [
-      `plain.example.test::127.0.0.1:${upstream.port}`,
-      `ws.example.test::127.0.0.1:${upstream.port}`,
-    ],
-  });
-  explicitPort = gate.addresses.listen.port;
-  transparentPort = gate.addresses.transparentHttp[0]?.port ?? 0;
-});
+const fx = useGate({ upstream: () => startHttpUpstream('plain') }, ({ upstream }) => ({
+  transparentHttp: ['127.0.0.1:0'],
+  connectTo: [
+    `plain.example.test::127.0.0.1:${upstream.port}`,
+    `ws.example.test::127.0.0.1:${upstream.port}`,
+  ],
+}));
 
-afterAll(async () => {
-  await gate.stop();
-  await upstream.close();
+beforeAll(() => {
+  explicitPort = fx.gate.addresses.listen.port;
+  transparentPort = fx.gate.addresses.transparentHttp[0]?.port ?? 0;
 });
 
 /** Sends `data` and resolves with the first chunk of the answer, then hangs up. */
@@ -51,7 +44,7 @@ describe('explicit proxy: the Host the upstream sees is the host that was decide
     );
     expect(parseRawResponse(reply).status).toBe(200);
     // RFC 9112 §3.2.2: a proxy MUST replace Host with the absolute URI's authority.
-    expect(upstream.lastHeaders()?.host).toBe(expected);
+    expect(fx.upstream.lastHeaders()?.host).toBe(expected);
   });
 
   it('a request without Host gets the absolute URI authority, port included', async () => {
@@ -59,7 +52,7 @@ describe('explicit proxy: the Host the upstream sees is the host that was decide
       explicitPort,
       'GET http://PLAIN.example.test:8080/allowed/x HTTP/1.1\r\nConnection: close\r\n\r\n',
     );
-    expect(upstream.lastHeaders()?.host).toBe('plain.example.test:8080');
+    expect(fx.upstream.lastHeaders()?.host).toBe('plain.example.test:8080');
   });
 
   it('a websocket upgrade with a Host header naming another name', async () => {
@@ -69,7 +62,7 @@ describe('explicit proxy: the Host the upstream sees is the host that was decide
         'Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
     );
     expect(answer).toMatch(/^HTTP\/1\.1 101 /);
-    expect(upstream.lastHeaders()?.host).toBe('ws.example.test');
+    expect(fx.upstream.lastHeaders()?.host).toBe('ws.example.test');
   });
 });
 
@@ -82,7 +75,7 @@ describe('a Connection header cannot strip the Host field', () => {
     const reply = await rawExchange(port, `${head}Connection: host, close\r\n\r\n`);
     expect(parseRawResponse(reply).status).toBe(200);
     // Without Host a shared front end answers from its default site, which no rule named.
-    expect(upstream.lastHeaders()?.host).toBe('plain.example.test');
+    expect(fx.upstream.lastHeaders()?.host).toBe('plain.example.test');
   });
 });
 
@@ -93,7 +86,7 @@ describe('transparent HTTP: the path that was decided is the path that is forwar
     '/allowed/.%2E/secret',
     '/allowed/x/../../secret',
   ])('%s is decided (and denied) as /secret', async (target) => {
-    const before = upstream.connections();
+    const before = fx.upstream.connections();
     const reply = await rawExchange(
       transparentPort,
       `GET ${target} HTTP/1.1\r\nHost: plain.example.test\r\nConnection: close\r\n\r\n`,
@@ -101,7 +94,7 @@ describe('transparent HTTP: the path that was decided is the path that is forwar
     const res = parseRawResponse(reply);
     expect(res.status).toBe(403);
     expect(res.headers['proxy-status']).toContain('path_not_allowed');
-    expect(upstream.connections()).toBe(before);
+    expect(fx.upstream.connections()).toBe(before);
   });
 
   it('an allowed path with dot segments reaches the upstream as the bytes that were decided', async () => {
@@ -111,7 +104,7 @@ describe('transparent HTTP: the path that was decided is the path that is forwar
     );
     // Every server reads it as /allowed/x; it is decided and forwarded as sent, never rewritten.
     expect(parseRawResponse(reply).body).toContain('hello from plain GET /other/../allowed/./x?sig=1 ');
-    const line = await gate.waitForLine(
+    const line = await fx.gate.waitForLine(
       (l) =>
         l['msg'] === 'decision' &&
         l['listener'] === 'transparent-http' &&
@@ -141,7 +134,7 @@ describe('a path rule decides on the path a decoding server would resolve', () =
     ['transparent', '/allowed/..%2Fsecret'],
     ['transparent', '/allowed/x%2f..%2f..%2fsecret'],
   ])('%s: %s is denied', async (listener, path) => {
-    const before = upstream.connections();
+    const before = fx.upstream.connections();
     const request =
       listener === 'explicit'
         ? `GET http://plain.example.test${path} HTTP/1.1\r\nConnection: close\r\n\r\n`
@@ -151,7 +144,7 @@ describe('a path rule decides on the path a decoding server would resolve', () =
     );
     expect(res.status).toBe(403);
     expect(res.headers['proxy-status']).toContain('path_not_allowed');
-    expect(upstream.connections()).toBe(before);
+    expect(fx.upstream.connections()).toBe(before);
   });
 
   it('an encoded slash inside an allowed path still passes, forwarded as sent', async () => {

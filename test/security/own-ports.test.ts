@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Resolver } from '../../src/net/create-dialer.js';
-import { openTunnel } from '../faults/open-tunnel.js';
+import { openTunnel } from '../support/open-tunnel.js';
 import { freePort } from '../support/free-port.js';
 import { parseRawResponse, rawExchange } from '../support/raw-exchange.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';

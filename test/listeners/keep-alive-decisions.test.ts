@@ -1,29 +1,19 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rawExchange } from '../support/raw-exchange.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startHttpUpstream, type Upstream } from '../support/start-upstream.js';
+import { startHttpUpstream } from '../support/start-upstream.js';
+import { useGate } from '../support/use-gate.js';
 
 // Every request on a reused client connection is decided on its own: an allowed first request
 // must not open the way for a second one to another name.
-let upstream: Upstream;
-let gate: TestApp;
 
-beforeAll(async () => {
-  upstream = await startHttpUpstream('plain');
-  gate = await startTestApp({
-    transparentHttp: ['127.0.0.1:0'],
-    connectTo: [
-      `plain.example.test::127.0.0.1:${upstream.port}`,
-      `allowed.example.test::127.0.0.1:${upstream.port}`,
-    ],
-  });
-});
-
-afterAll(async () => {
-  await gate.stop();
-  await upstream.close();
-});
+const fx = useGate({ upstream: () => startHttpUpstream('plain') }, ({ upstream }) => ({
+  transparentHttp: ['127.0.0.1:0'],
+  connectTo: [
+    `plain.example.test::127.0.0.1:${upstream.port}`,
+    `allowed.example.test::127.0.0.1:${upstream.port}`,
+  ],
+}));
 
 const second: Record<string, string> = {
   'plain HTTP to a denied name':
@@ -36,13 +26,13 @@ const second: Record<string, string> = {
 
 describe('explicit proxy: the second request on a kept-alive connection', () => {
   it.each(Object.entries(second))('%s is denied', async (_what, request) => {
-    const before = gate.lines.length;
+    const before = fx.gate.lines.length;
     const first = 'GET http://plain.example.test/allowed/1 HTTP/1.1\r\nHost: plain.example.test\r\n\r\n';
-    const reply = (await rawExchange(gate.addresses.listen.port, first + request)).toString('latin1');
+    const reply = (await rawExchange(fx.gate.addresses.listen.port, first + request)).toString('latin1');
     expect(reply).toMatch(
       /^HTTP\/1\.1 200 OK[\s\S]*hello from plain GET \/allowed\/1 [\s\S]*HTTP\/1\.1 403 /,
     );
-    const decisions = gate.lines.slice(before).filter((l) => l['msg'] === 'decision');
+    const decisions = fx.gate.lines.slice(before).filter((l) => l['msg'] === 'decision');
     expect(decisions.map((l) => [l['host'], l['decision']])).toEqual([
       ['plain.example.test', 'allow'],
       ['evil.example.test', 'deny'],
@@ -52,7 +42,7 @@ describe('explicit proxy: the second request on a kept-alive connection', () => 
   it('an allowed CONNECT behind a GET is answered after the GET, never inside its answer', async () => {
     const reply = await new Promise<string>((resolve, reject) => {
       let text = '';
-      const socket = connect({ host: '127.0.0.1', port: gate.addresses.listen.port }, () =>
+      const socket = connect({ host: '127.0.0.1', port: fx.gate.addresses.listen.port }, () =>
         socket.write(
           'GET http://plain.example.test/allowed/1 HTTP/1.1\r\nHost: plain.example.test\r\n\r\n' +
             'CONNECT allowed.example.test:443 HTTP/1.1\r\nHost: allowed.example.test:443\r\n\r\n',
@@ -75,16 +65,16 @@ describe('explicit proxy: the second request on a kept-alive connection', () => 
 
 describe('transparent HTTP: the second request on a kept-alive connection', () => {
   it('with another Host is decided on that Host and denied', async () => {
-    const before = upstream.connections();
+    const before = fx.upstream.connections();
     const reply = (
       await rawExchange(
-        gate.addresses.transparentHttp[0]?.port ?? 0,
+        fx.gate.addresses.transparentHttp[0]?.port ?? 0,
         'GET /allowed/1 HTTP/1.1\r\nHost: plain.example.test\r\n\r\n' +
           'GET /allowed/2 HTTP/1.1\r\nHost: evil.example.test\r\nConnection: close\r\n\r\n',
       )
     ).toString('latin1');
     expect(reply).toMatch(/hello from plain GET \/allowed\/1 [\s\S]*HTTP\/1\.1 403 /);
     expect(reply).not.toContain('/allowed/2');
-    expect(upstream.connections() - before).toBe(1);
+    expect(fx.upstream.connections() - before).toBe(1);
   });
 });

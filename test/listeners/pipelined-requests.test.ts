@@ -1,40 +1,35 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pollUntil } from '../faults/leak-check.js';
 import { rawExchange } from '../support/raw-exchange.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startHttpUpstream, startTcpUpstream, type Upstream } from '../support/start-upstream.js';
+import { startHttpUpstream, startTcpUpstream } from '../support/start-upstream.js';
+import { startTestApp } from '../support/start-test-app.js';
+import { useGate } from '../support/use-gate.js';
 
 // An upstream that takes requests and never answers: every forward stays in flight.
 const silentSockets = new Set<Socket>();
-let silent: Upstream;
-let answering: Upstream;
-let gate: TestApp;
 
-beforeAll(async () => {
-  silent = await startTcpUpstream((socket) => {
-    silentSockets.add(socket);
-    socket.on('data', () => undefined);
-    socket.on('error', () => undefined);
-    // The test server is allowHalfOpen: close when egressgate does.
-    socket.once('end', () => socket.destroy());
-    socket.once('close', () => silentSockets.delete(socket));
-  });
-  answering = await startHttpUpstream('plain');
-  gate = await startTestApp({
+const fx = useGate(
+  {
+    silent: () =>
+      startTcpUpstream((socket) => {
+        silentSockets.add(socket);
+        socket.on('data', () => undefined);
+        socket.on('error', () => undefined);
+        // The test server is allowHalfOpen: close when egressgate does.
+        socket.once('end', () => socket.destroy());
+        socket.once('close', () => silentSockets.delete(socket));
+      }),
+    answering: () => startHttpUpstream('plain'),
+  },
+  ({ silent, answering }) => ({
     transparentHttp: ['127.0.0.1:0'],
     connectTo: [
       `plain.example.test::127.0.0.1:${answering.port}`,
       `ws.example.test::127.0.0.1:${silent.port}`,
     ],
-  });
-});
-
-afterAll(async () => {
-  await gate.stop();
-  await silent.close();
-  await answering.close();
-});
+  }),
+);
 
 function pipeline(host: string, count: number, absolute: boolean): string {
   let text = '';
@@ -53,16 +48,18 @@ describe('pipelined requests on one client connection', () => {
     '%s: are handled one at a time, and a client that leaves frees every slot',
     async (listener, absolute) => {
       const port =
-        listener === 'explicit' ? gate.addresses.listen.port : (gate.addresses.transparentHttp[0]?.port ?? 0);
-      const before = silent.connections();
-      const decisions = gate.lines.length;
+        listener === 'explicit'
+          ? fx.gate.addresses.listen.port
+          : (fx.gate.addresses.transparentHttp[0]?.port ?? 0);
+      const before = fx.silent.connections();
+      const decisions = fx.gate.lines.length;
       const client = connect({ host: '127.0.0.1', port }, () =>
         client.write(pipeline('ws.example.test', 20, absolute)),
       );
       client.on('error', () => undefined);
       // The first request reached the silent upstream: the other 19 are queued behind it.
       await pollUntil(
-        () => silent.connections() - before,
+        () => fx.silent.connections() - before,
         (n) => n >= 1,
       );
       client.destroy();
@@ -73,12 +70,12 @@ describe('pipelined requests on one client connection', () => {
       // Before the fix: 20 upstream connections at once, and 19 connection slots never released.
       expect(
         await pollUntil(
-          () => gate.app.activeConnections(),
+          () => fx.gate.app.activeConnections(),
           (n) => n === 0,
         ),
       ).toBe(0);
-      expect(silent.connections() - before).toBe(1);
-      const allowed = gate.lines
+      expect(fx.silent.connections() - before).toBe(1);
+      const allowed = fx.gate.lines
         .slice(decisions)
         .filter((l) => l['msg'] === 'decision' && l['listener'] === listener);
       expect(allowed).toHaveLength(1);
@@ -90,7 +87,9 @@ describe('pipelined requests on one client connection', () => {
     ['transparent-http', false],
   ] as const)('%s: every pipelined request is still answered, in order', async (listener, absolute) => {
     const port =
-      listener === 'explicit' ? gate.addresses.listen.port : (gate.addresses.transparentHttp[0]?.port ?? 0);
+      listener === 'explicit'
+        ? fx.gate.addresses.listen.port
+        : (fx.gate.addresses.transparentHttp[0]?.port ?? 0);
     const reply = (await rawExchange(port, pipeline('plain.example.test', 5, absolute))).toString('latin1');
     const order = [...reply.matchAll(/hello from plain GET \/allowed\/(\d)/g)].map((m) => m[1]);
     expect(order).toEqual(['0', '1', '2', '3', '4']);
@@ -99,10 +98,10 @@ describe('pipelined requests on one client connection', () => {
   it('explicit: a request behind a silently dropped denial is never dialed, and the client leaving frees every slot', async () => {
     const dropping = await startTestApp({
       denyStyle: 'drop',
-      connectTo: [`plain.example.test::127.0.0.1:${answering.port}`],
+      connectTo: [`plain.example.test::127.0.0.1:${fx.answering.port}`],
     });
     try {
-      const before = answering.connections();
+      const before = fx.answering.connections();
       const client = connect({ host: '127.0.0.1', port: dropping.addresses.listen.port }, () =>
         client.write(
           'GET http://evil.example.test/ HTTP/1.1\r\nHost: evil.example.test\r\n\r\n' +
@@ -113,7 +112,7 @@ describe('pipelined requests on one client connection', () => {
       await dropping.waitForLine((l) => l['msg'] === 'decision' && l['decision'] === 'deny');
       // Bounded wait for the dial a concurrent handler would make; handled in order, none comes.
       await pollUntil(
-        () => answering.connections() - before,
+        () => fx.answering.connections() - before,
         (n) => n >= 1,
         1_000,
       );
@@ -124,7 +123,7 @@ describe('pipelined requests on one client connection', () => {
           (n) => n === 0,
         ),
       ).toBe(0);
-      expect(answering.connections() - before).toBe(0);
+      expect(fx.answering.connections() - before).toBe(0);
     } finally {
       await dropping.stop();
     }

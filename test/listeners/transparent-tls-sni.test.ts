@@ -1,42 +1,41 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildClientHello } from '../net/client-hello-builder.js';
 import { rawExchange } from '../support/raw-exchange.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
+import { startTcpUpstream } from '../support/start-upstream.js';
+import { useGate } from '../support/use-gate.js';
 
 const accessDenied = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x31]);
 let received: Buffer[] = [];
-let upstream: Upstream;
-let gate: TestApp;
 let tlsPort: number;
 
-beforeAll(async () => {
-  upstream = await startTcpUpstream((socket: Socket) => {
-    const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => {
-      chunks.push(c);
-      socket.write('ok');
-    });
-    socket.on('error', () => undefined);
-    socket.once('end', () => socket.destroy());
-    socket.once('close', () => received.push(Buffer.concat(chunks)));
-  });
-  // The test profile opens 127.0.0.3/32 on 443 by CIDR: an IP literal SNI could reach it.
-  gate = await startTestApp({
+// The test profile opens 127.0.0.3/32 on 443 by CIDR: an IP literal SNI could reach it.
+const fx = useGate(
+  {
+    upstream: () =>
+      startTcpUpstream((socket: Socket) => {
+        const chunks: Buffer[] = [];
+        socket.on('data', (c: Buffer) => {
+          chunks.push(c);
+          socket.write('ok');
+        });
+        socket.on('error', () => undefined);
+        socket.once('end', () => socket.destroy());
+        socket.once('close', () => received.push(Buffer.concat(chunks)));
+      }),
+  },
+  ({ upstream }) => ({
     transparentTls: ['127.0.0.1:0'],
     connectTo: [`allowed.example.test::127.0.0.1:${upstream.port}`],
-  });
-  tlsPort = gate.addresses.transparentTls[0]?.port ?? 0;
-});
+  }),
+);
 
-afterAll(async () => {
-  await gate.stop();
-  await upstream.close();
+beforeAll(() => {
+  tlsPort = fx.gate.addresses.transparentTls[0]?.port ?? 0;
 });
 
 function lastDecision(): Record<string, unknown> | undefined {
-  return gate.lines.filter((l) => l['msg'] === 'decision').at(-1);
+  return fx.gate.lines.filter((l) => l['msg'] === 'decision').at(-1);
 }
 
 /** Sends `bytes`, waits for the first answer from the upstream, then hangs up. */
@@ -70,7 +69,7 @@ describe('transparent TLS: what is decided is what the upstream gets', () => {
       const hello = buildClientHello({ sni });
       expect(await throughTunnel(hello)).toBe('ok');
       expect(lastDecision()).toMatchObject({ decision: 'allow', host: 'allowed.example.test', sni });
-      await gate.waitForLine((l) => l['msg'] === 'close' && l['conn'] === lastDecision()?.['conn']);
+      await fx.gate.waitForLine((l) => l['msg'] === 'close' && l['conn'] === lastDecision()?.['conn']);
       expect(received).toEqual([hello]);
     },
   );
@@ -81,16 +80,16 @@ describe('transparent TLS: what is decided is what the upstream gets', () => {
     const second = buildClientHello({ sni: 'evil.example.test' });
     expect(await throughTunnel(Buffer.concat([first, second]))).toBe('ok');
     expect(lastDecision()).toMatchObject({ decision: 'allow', host: 'allowed.example.test' });
-    await gate.waitForLine((l) => l['msg'] === 'close' && l['conn'] === lastDecision()?.['conn']);
+    await fx.gate.waitForLine((l) => l['msg'] === 'close' && l['conn'] === lastDecision()?.['conn']);
     expect(Buffer.concat(received)).toEqual(Buffer.concat([first, second]));
   });
 
   it('a denied first hello is never followed by a second look', async () => {
-    const before = upstream.connections();
+    const before = fx.upstream.connections();
     const denied = buildClientHello({ sni: 'evil.example.test' });
     const allowed = buildClientHello({ sni: 'allowed.example.test' });
     expect(await rawExchange(tlsPort, Buffer.concat([denied, allowed]))).toEqual(accessDenied);
-    expect(upstream.connections()).toBe(before);
+    expect(fx.upstream.connections()).toBe(before);
   });
 
   it('ECH: decided on the outer (public) name and flagged', async () => {
