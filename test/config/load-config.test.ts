@@ -75,6 +75,31 @@ describe('config file', () => {
     expect(err.message.startsWith(`/etc/egressgate.yaml:${line}: `)).toBe(true);
   });
 
+  it.each([
+    [
+      'at the top level',
+      'listen: 127.0.0.1:3128\nmode: report\ndenyStlye: drop\n',
+      3,
+      'denyStlye',
+      'denyStyle',
+    ],
+    [
+      'in a client group',
+      'clientGroups:\n  - name: g\n    cidrs: [10.0.0.0/8]\n    profile: [a]\n',
+      4,
+      'profile',
+      'profiles',
+    ],
+    ['in limits', 'limits:\n  maxConection: 5\n', 2, 'maxConection', 'maxConnections'],
+  ])('a misspelt key %s gets "did you mean", with the file and line', (_where, text, line, typo, meant) => {
+    const err = errorOf(() => parseConfigText(text, '/etc/egressgate.yaml'));
+    expect(err.file).toBe('/etc/egressgate.yaml');
+    expect(err.line).toBe(line);
+    expect(err.message).toMatch(
+      new RegExp(`^/etc/egressgate\\.yaml:${line}: unknown key '${typo}' .*; did you mean '${meant}'\\?`),
+    );
+  });
+
   it('refuses a non-loopback listener without client groups, and says why', () => {
     const err = errorOf(() => resolveSettings({ listen: '0.0.0.0:3128' }, { defaultPoliciesDir: '/p/' }));
     expect(err.message).toMatch(/refusing to listen on 0\.0\.0\.0:3128 with no client groups/);
