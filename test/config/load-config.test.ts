@@ -141,6 +141,23 @@ describe('config file', () => {
     expect(() => mergeServeFlags({}, { mode: 'block' })).toThrow(/--mode must be enforce or report/);
   });
 
+  it.each([
+    [{ listen: ':3128' }, '--listen must be ADDR:PORT, not ":3128"'],
+    [{ allowClient: ['10.0.0.0/8', 'everyone'] }, '--allow-client must be a CIDR, not "everyone"'],
+    [{ set: { Region: 'x' } }, '--set must be KEY=VALUE, KEY a parameter name (a-z, 0-9, _), not "Region"'],
+    [{ latency: '-5' }, '--latency must be a whole number of milliseconds, not "-5"'],
+    [{ workers: '257' }, '--workers must be a number of processes (1-256) or auto, not "257"'],
+    [{ logDecisions: 'some' }, '--log-decisions must be all, deny or none, not "some"'],
+    [
+      { upstreamProxy: 'https://parent:3128' },
+      '--upstream-proxy must be http://HOST:PORT, not "https://parent:3128"',
+    ],
+  ])('checks flags with the config schema and names the flag: %j', (flags, message) => {
+    const err = errorOf(() => mergeServeFlags(parseConfigText(full, 'gate.yaml'), flags));
+    expect(err.message).toBe(message);
+    expect(err.code).toBe('CONFIG_INVALID');
+  });
+
   it('requires a password for every proxy user a group names', () => {
     const settings = resolveSettings(parseConfigText(full, 'gate.yaml'), { defaultPoliciesDir: '/p/' });
     expect(() => readProxyPasswords(settings.groups, {})).toThrow(/EGRESSGATE_PROXY_PASSWORD_ARC/);
