@@ -1,3 +1,4 @@
+import { EgressgateError } from '../egressgate-error.js';
 import { normalizeWireHost, parsePort, type HostPort } from './parse-host-port.js';
 
 /** One curl-style `HOST1:PORT1:HOST2:PORT2` mapping; null fields match any / keep the original. */
@@ -8,9 +9,10 @@ export interface ConnectToRule {
   readonly toPort: number | null;
 }
 
-export class ConnectToError extends Error {
-  override readonly name = 'ConnectToError';
-  readonly code = 'invalid_connect_to';
+export class ConnectToError extends EgressgateError<'INVALID_CONNECT_TO'> {
+  constructor(message: string) {
+    super('INVALID_CONNECT_TO', message);
+  }
 }
 
 // Splits on ':' outside brackets so IPv6 literals can be written as [::1].
