@@ -30,29 +30,6 @@ export interface ServeFlags {
   readonly workers?: string;
 }
 
-/**
- * The flag that sets each top-level config key, and what it takes in the operator's words (an enum's
- * values are read from the schema). The checks themselves are the config schema's.
- */
-const FLAGS: Readonly<Record<string, { readonly flag: string; readonly expects?: string }>> = {
-  profiles: { flag: '--profile', expects: 'a profile name (a-z, 0-9, -)' },
-  parameters: { flag: '--set', expects: 'KEY=VALUE, KEY a parameter name (a-z, 0-9, _)' },
-  policies: { flag: '--policies', expects: 'a directory' },
-  listen: { flag: '--listen', expects: 'ADDR:PORT' },
-  transparentTls: { flag: '--transparent-tls', expects: 'ADDR:PORT[=DEST_PORT]' },
-  transparentHttp: { flag: '--transparent-http', expects: 'ADDR:PORT[=DEST_PORT]' },
-  transparentTcp: { flag: '--transparent-tcp', expects: 'ADDR:PORT' },
-  admin: { flag: '--admin', expects: 'ADDR:PORT' },
-  mode: { flag: '--mode' },
-  denyStyle: { flag: '--deny-style' },
-  latencyMs: { flag: '--latency', expects: 'a whole number of milliseconds' },
-  connectTo: { flag: '--connect-to', expects: 'HOST1:PORT1:HOST2:PORT2' },
-  upstreamProxy: { flag: '--upstream-proxy', expects: 'http://HOST:PORT' },
-  allowClients: { flag: '--allow-client', expects: 'a CIDR' },
-  log: { flag: '--log-decisions' },
-  workers: { flag: '--workers', expects: 'a number of processes (1-256) or auto' },
-};
-
 function nonEmpty<T>(list: readonly T[] | undefined): readonly T[] | undefined {
   return list !== undefined && list.length > 0 ? list : undefined;
 }
@@ -61,6 +38,72 @@ function nonEmpty<T>(list: readonly T[] | undefined): readonly T[] | undefined {
 function wholeNumber(raw: string | undefined): number | string | undefined {
   return raw !== undefined && /^[0-9]{1,15}$/.test(raw) ? Number(raw) : raw;
 }
+
+interface FlagSpec {
+  readonly flag: string;
+  /** What the flag takes in the operator's words; an enum's values are read from the schema instead. */
+  readonly expects?: string;
+  /** The key's value from the flags; undefined = the flag was not given, the file's value stays. */
+  readonly take: (flags: ServeFlags, file: ServeConfig) => unknown;
+}
+
+/** The flag that sets each top-level config key. What a flag may take is the config schema's rule. */
+const FLAGS: Readonly<Record<string, FlagSpec>> = {
+  profiles: {
+    flag: '--profile',
+    expects: 'a profile name (a-z, 0-9, -)',
+    take: (f) => nonEmpty(f.profile),
+  },
+  parameters: {
+    flag: '--set',
+    expects: 'KEY=VALUE, KEY a parameter name (a-z, 0-9, _)',
+    // Single parameters over the file's, keeping the others.
+    take: (f, file) =>
+      f.set === undefined || Object.keys(f.set).length === 0 ? undefined : { ...file.parameters, ...f.set },
+  },
+  policies: {
+    flag: '--policies',
+    expects: 'a directory',
+    take: (f) => (typeof f.policies === 'string' ? f.policies : nonEmpty(f.policies)),
+  },
+  listen: { flag: '--listen', expects: 'ADDR:PORT', take: (f) => f.listen },
+  transparentTls: {
+    flag: '--transparent-tls',
+    expects: 'ADDR:PORT[=DEST_PORT]',
+    take: (f) => nonEmpty(f.transparentTls),
+  },
+  transparentHttp: {
+    flag: '--transparent-http',
+    expects: 'ADDR:PORT[=DEST_PORT]',
+    take: (f) => nonEmpty(f.transparentHttp),
+  },
+  transparentTcp: {
+    flag: '--transparent-tcp',
+    expects: 'ADDR:PORT',
+    take: (f) => nonEmpty(f.transparentTcp),
+  },
+  admin: { flag: '--admin', expects: 'ADDR:PORT', take: (f) => f.admin },
+  mode: { flag: '--mode', take: (f) => f.mode },
+  denyStyle: { flag: '--deny-style', take: (f) => f.denyStyle },
+  latencyMs: {
+    flag: '--latency',
+    expects: 'a whole number of milliseconds',
+    take: (f) => wholeNumber(f.latency),
+  },
+  connectTo: { flag: '--connect-to', expects: 'HOST1:PORT1:HOST2:PORT2', take: (f) => nonEmpty(f.connectTo) },
+  upstreamProxy: { flag: '--upstream-proxy', expects: 'http://HOST:PORT', take: (f) => f.upstreamProxy },
+  allowClients: { flag: '--allow-client', expects: 'a CIDR', take: (f) => nonEmpty(f.allowClient) },
+  log: {
+    flag: '--log-decisions',
+    take: (f, file) =>
+      f.logDecisions === undefined ? undefined : { ...file.log, decisions: f.logDecisions },
+  },
+  workers: {
+    flag: '--workers',
+    expects: 'a number of processes (1-256) or auto',
+    take: (f) => (f.workers === 'auto' ? f.workers : wholeNumber(f.workers)),
+  },
+};
 
 function orList(values: readonly unknown[]): string {
   const words = values.map(String);
@@ -83,34 +126,14 @@ function flagError(err: ErrorObject, merged: ServeConfig, fromFlags: ReadonlySet
 }
 
 /**
- * Flags override the file key by key; `--set` overrides single parameters and keeps the others.
- * The result is checked by the config file's schema, so a flag takes exactly what its key takes.
+ * Flags override the file key by key. The result is checked by the config file's schema, so a flag
+ * takes exactly what its key takes.
  */
 export function mergeServeFlags(file: ServeConfig, flags: ServeFlags): ServeConfig {
-  const overrides: Record<string, unknown> = {
-    profiles: nonEmpty(flags.profile),
-    policies: typeof flags.policies === 'string' ? flags.policies : nonEmpty(flags.policies),
-    listen: flags.listen,
-    transparentTls: nonEmpty(flags.transparentTls),
-    transparentHttp: nonEmpty(flags.transparentHttp),
-    transparentTcp: nonEmpty(flags.transparentTcp),
-    admin: flags.admin,
-    mode: flags.mode,
-    denyStyle: flags.denyStyle,
-    latencyMs: wholeNumber(flags.latency),
-    connectTo: nonEmpty(flags.connectTo),
-    upstreamProxy: flags.upstreamProxy,
-    allowClients: nonEmpty(flags.allowClient),
-    workers: flags.workers === 'auto' ? flags.workers : wholeNumber(flags.workers),
-    log: flags.logDecisions === undefined ? undefined : { ...file.log, decisions: flags.logDecisions },
-    parameters:
-      flags.set === undefined || Object.keys(flags.set).length === 0
-        ? undefined
-        : { ...file.parameters, ...flags.set },
-  };
   const merged: Record<string, unknown> = { ...file };
   const fromFlags = new Set<string>();
-  for (const [key, value] of Object.entries(overrides)) {
+  for (const [key, spec] of Object.entries(FLAGS)) {
+    const value = spec.take(flags, file);
     if (value === undefined) continue;
     merged[key] = value;
     fromFlags.add(key);
