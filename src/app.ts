@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo, Server, Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ListenAddress } from './config/parse-listen-address.js';
 import type { ServeSettings } from './config/serve-settings.js';
 import type { SocketAddress } from './egress-request.js';
-import { createExplicitListener } from './listeners/create-explicit-listener.js';
-import { createTransparentHttpListener } from './listeners/create-transparent-http-listener.js';
-import { createTransparentTcpListener } from './listeners/create-transparent-tcp-listener.js';
-import { createTransparentTlsListener } from './listeners/create-transparent-tls-listener.js';
+import { createListenerSet } from './listeners/create-listener-set.js';
+import { createPendingLimitWarning } from './listeners/create-pending-limit-warning.js';
 import type { ListenerOptions } from './listeners/listener-options.js';
 import { addDialLatency } from './net/add-dial-latency.js';
 import { createDialer, systemResolver, type Resolver } from './net/create-dialer.js';
@@ -28,8 +26,6 @@ import { loadPolicy } from './policy/load-policy.js';
 import { createPendingConnections } from './listeners/pending-connections.js';
 import { ActiveConnections } from './proxy/active-connections.js';
 import type { EgressContext } from './proxy/egress-context.js';
-import { closeServer, listenServer } from './net/listen-server.js';
-import { createOwnAddressTest } from './proxy/own-addresses.js';
 import { loadPolicyState, type LoadPolicy, type PolicyState } from './proxy/policy-state.js';
 
 export interface AppDeps {
@@ -120,16 +116,18 @@ export function createApp(deps: AppDeps): App {
     live,
   });
   const active = new ActiveConnections(config.limits.maxConnections);
-  const bound: SocketAddress[] = [...(deps.ownAddresses ?? [])];
-  const sockets = new Set<Socket>();
-  const servers: Server[] = [];
+  const listeners = createListenerSet({
+    logger,
+    active,
+    ownAddresses: deps.ownAddresses,
+    listenFd: deps.listenFd,
+  });
   let admin: AdminServer | null = null;
   let state: PolicyState | null = null;
   let loadedAt = 0;
   let ready = false;
   const idPrefix = randomBytes(3).toString('hex');
   let nextId = 0;
-  let lastPendingWarn = Number.NEGATIVE_INFINITY;
 
   const ctx: EgressContext = {
     policy: () => state as PolicyState,
@@ -139,7 +137,7 @@ export function createApp(deps: AppDeps): App {
         connectTo: config.connectTo,
         upstreamProxy: config.upstreamProxy,
         connectTimeoutMs: config.timeouts.connectMs,
-        isOwnAddress: createOwnAddressTest(() => bound),
+        isOwnAddress: listeners.isOwnAddress,
       }),
       config.latencyMs ?? 0,
     ),
@@ -159,17 +157,7 @@ export function createApp(deps: AppDeps): App {
     nativeRelay: relay.native,
     pending: createPendingConnections({
       max: config.limits.maxPendingConnections,
-      onReject: (socket) => {
-        metrics.connectionLimitRejections.inc({ scope: 'pending' });
-        // One line per second at most: a flood of refused sockets must not become a flood of log lines.
-        const now = clock.now();
-        if (now - lastPendingWarn < 1_000) return;
-        lastPendingWarn = now;
-        logger.warn(
-          { event: 'connection_limit', scope: 'pending', client: socket.remoteAddress ?? null },
-          'pending connection limit reached, new connection closed',
-        );
-      },
+      onReject: createPendingLimitWarning({ metrics, logger, now: () => clock.now() }),
     }),
   };
   const readOriginal =
@@ -178,10 +166,6 @@ export function createApp(deps: AppDeps): App {
       : isOriginalDestinationAvailable()
         ? readOriginalDestination
         : null;
-  const transparent = {
-    readOriginalDestination: readOriginal ?? ((): null => null),
-    isOwnAddress: createOwnAddressTest(() => bound),
-  };
 
   async function loadState(from: PolicySource): Promise<PolicyState> {
     const next = await loadPolicyState(from.groups, from.policiesDir, load, from.serviceTags);
@@ -202,29 +186,6 @@ export function createApp(deps: AppDeps): App {
     metrics.setPolicyLoadedAt(loadedAt);
   }
 
-  async function bind(server: Server, host: string, port: number): Promise<AddressInfo> {
-    servers.push(server);
-    server.on('connection', (socket: Socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-    });
-    const address = await listenServer(server, host, port, deps.listenFd?.({ host, port }));
-    // After the bind, a server error is an accept failure (EMFILE under load): log it, keep serving.
-    server.on('error', (err: NodeJS.ErrnoException) =>
-      logger.error(
-        {
-          event: 'listener_error',
-          listen: `${address.address}:${address.port}`,
-          code: err.code ?? null,
-          error: err.message,
-        },
-        'accept failed',
-      ),
-    );
-    bound.push({ address: address.address, port: address.port });
-    return address;
-  }
-
   return {
     async start() {
       // Without the original destination a transparent-tcp connection could be decided on nothing.
@@ -237,26 +198,14 @@ export function createApp(deps: AppDeps): App {
       }
       swapIn(await loadState(source));
       relay.start();
-      const listen = await bind(createExplicitListener(ctx, options), config.listen.host, config.listen.port);
-      const transparentTls: AddressInfo[] = [];
-      for (const l of config.transparentTls) {
-        const server = createTransparentTlsListener(ctx, options, { ...transparent, destPort: l.destPort });
-        transparentTls.push(await bind(server, l.host, l.port));
-      }
-      const transparentHttp: AddressInfo[] = [];
-      for (const l of config.transparentHttp) {
-        const server = createTransparentHttpListener(ctx, options, { ...transparent, destPort: l.destPort });
-        transparentHttp.push(await bind(server, l.host, l.port));
-      }
-      const transparentTcp: AddressInfo[] = [];
-      for (const l of config.transparentTcp) {
-        const server = createTransparentTcpListener(ctx, options, {
-          ...transparent,
-          destPort: l.port,
-          peekTimeoutMs: config.limits.peekTimeoutMs,
-        });
-        transparentTcp.push(await bind(server, l.host, l.port));
-      }
+      const addresses = await listeners.open(ctx, options, {
+        listen: config.listen,
+        transparentTls: config.transparentTls,
+        transparentHttp: config.transparentHttp,
+        transparentTcp: config.transparentTcp,
+        peekTimeoutMs: config.limits.peekTimeoutMs,
+        readOriginalDestination: readOriginal ?? ((): null => null),
+      });
       let adminAddress: AddressInfo | null = null;
       if (config.admin !== null) {
         admin = createAdminServer({
@@ -268,10 +217,10 @@ export function createApp(deps: AppDeps): App {
         });
         adminAddress = await admin.listen(config.admin);
         // Its own port too: a CIDR rule over loopback or a connect-to mapping must not reach it.
-        bound.push({ address: adminAddress.address, port: adminAddress.port });
+        listeners.addOwnAddress(adminAddress);
       }
       ready = true;
-      return { listen, admin: adminAddress, transparentTls, transparentHttp, transparentTcp };
+      return { ...addresses, admin: adminAddress };
     },
 
     metrics,
@@ -281,11 +230,8 @@ export function createApp(deps: AppDeps): App {
 
     async stop() {
       ready = false;
-      const closing = servers.map((s) => closeServer(s, true));
-      await active.drain(0, 'drained');
+      await listeners.close({ force: true, timeoutMs: 0 });
       relay.stop();
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(closing);
       await admin?.close();
     },
 
@@ -297,11 +243,7 @@ export function createApp(deps: AppDeps): App {
 
     async drain(timeoutMs) {
       ready = false;
-      // server.close() settles only once every connection is gone, so it is not awaited first.
-      const closing = servers.map((server) => closeServer(server, false));
-      await active.drain(timeoutMs, 'drained');
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(closing);
+      await listeners.close({ force: false, timeoutMs });
     },
 
     activeConnections: () => active.size,

@@ -1,39 +1,41 @@
-/** The decision-log words (docs/design.md); anything else in a decision/close line makes it malformed. */
-export type DecisionLabel = 'allow' | 'deny' | 'report';
+import { DECISION_LABELS, DENY_REASONS, MODES, type DecisionLabel, type Mode } from '../policy/decision.js';
+import type { CloseLine, DecisionLine, LoggedReason } from '../observe/decision-log-line.js';
 
-/** The fields of a `"msg":"decision"` line that the audit uses. */
-export interface DecisionEvent {
-  readonly type: 'decision';
+export type { DecisionLabel };
+
+/** When the line was written (pino's `time`, epoch ms): the audit's observation window. */
+interface Timed {
   readonly time: number;
-  readonly conn: string;
-  readonly group: string | null;
+}
+
+/**
+ * The fields of a `"msg":"decision"` line that the audit uses, as the log schema types them. The
+ * ones older writers did not log are null when absent.
+ */
+export interface DecisionEvent
+  extends
+    Timed,
+    Pick<
+      DecisionLine,
+      'conn' | 'group' | 'host' | 'port' | 'path' | 'decision' | 'reason' | 'profile' | 'rule'
+    > {
+  readonly type: 'decision';
   /** Client IP as logged; null in logs written before the field existed. */
-  readonly client: string | null;
-  /** Proxy Basic-auth user, when a writer logs one. */
-  readonly user: string | null;
-  readonly host: string;
-  readonly port: number;
-  readonly path: string | null;
-  readonly decision: DecisionLabel;
-  readonly reason: string | null;
-  readonly profile: string | null;
-  readonly rule: string | null;
-  readonly mode: string | null;
+  readonly client: DecisionLine['client'] | null;
+  /** Proxy Basic-auth user, when the line names one. */
+  readonly user: NonNullable<DecisionLine['user']> | null;
+  readonly mode: DecisionLine['mode'] | null;
 }
 
 /** The fields of a `"msg":"close"` line that the audit uses. */
-export interface CloseEvent {
+export interface CloseEvent
+  extends
+    Timed,
+    Pick<
+      CloseLine,
+      'conn' | 'group' | 'host' | 'port' | 'decision' | 'profile' | 'rule' | 'bytesOut' | 'bytesIn'
+    > {
   readonly type: 'close';
-  readonly time: number;
-  readonly conn: string;
-  readonly group: string | null;
-  readonly host: string;
-  readonly port: number;
-  readonly decision: DecisionLabel;
-  readonly profile: string | null;
-  readonly rule: string | null;
-  readonly bytesOut: number;
-  readonly bytesIn: number;
 }
 
 /** Every log line is one of these: a parsed event, another pino line (startup, errors), or junk. */
@@ -43,7 +45,9 @@ export type ParsedLine =
   | { readonly type: 'other' }
   | { readonly type: 'malformed'; readonly error: string };
 
-const LABELS: ReadonlySet<string> = new Set(['allow', 'deny', 'report']);
+const LABELS: ReadonlySet<string> = new Set(DECISION_LABELS);
+const REASONS: ReadonlySet<string> = new Set<LoggedReason>([...DENY_REASONS, 'allowed']);
+const MODE_WORDS: ReadonlySet<string> = new Set(MODES);
 
 /** A field that failed its check; caught below and turned into a malformed line. */
 class FieldError extends Error {}
@@ -80,6 +84,24 @@ function requireLabel(o: Record<string, unknown>): DecisionLabel {
   return v as DecisionLabel;
 }
 
+/** A decision line's reason: one of the closed set the proxy logs (docs/design.md, deny reasons). */
+function requireReason(o: Record<string, unknown>): LoggedReason {
+  const v = o['reason'];
+  if (typeof v !== 'string' || !REASONS.has(v)) {
+    throw new FieldError(
+      `'reason' missing or not a reason egressgate logs (allowed, ${DENY_REASONS.join(', ')})`,
+    );
+  }
+  return v as LoggedReason;
+}
+
+function optionalMode(o: Record<string, unknown>): Mode | null {
+  const v = o['mode'];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string' || !MODE_WORDS.has(v)) throw new FieldError(`'mode' is not enforce or report`);
+  return v as Mode;
+}
+
 /** The connection id may be logged as a number by other writers; both spell the same id. */
 function requireConn(o: Record<string, unknown>): string {
   const v = o['conn'];
@@ -87,36 +109,38 @@ function requireConn(o: Record<string, unknown>): string {
   return requireString(o, 'conn');
 }
 
-function parseDecision(o: Record<string, unknown>): DecisionEvent {
+/** The fields both line types carry. */
+type SharedFields = Omit<CloseEvent, 'type' | 'bytesOut' | 'bytesIn'>;
+
+function parseShared(o: Record<string, unknown>): SharedFields {
   return {
-    type: 'decision',
     time: requireNumber(o, 'time', Number.MAX_SAFE_INTEGER),
     conn: requireConn(o),
     group: optionalString(o, 'group'),
-    client: optionalString(o, 'client'),
-    user: optionalString(o, 'user'),
     host: requireString(o, 'host').toLowerCase(),
     port: requireNumber(o, 'port', 65535),
-    path: optionalString(o, 'path'),
     decision: requireLabel(o),
-    reason: optionalString(o, 'reason'),
     profile: optionalString(o, 'profile'),
     rule: optionalString(o, 'rule'),
-    mode: optionalString(o, 'mode'),
+  };
+}
+
+function parseDecision(o: Record<string, unknown>): DecisionEvent {
+  return {
+    type: 'decision',
+    ...parseShared(o),
+    client: optionalString(o, 'client'),
+    user: optionalString(o, 'user'),
+    path: optionalString(o, 'path'),
+    reason: requireReason(o),
+    mode: optionalMode(o),
   };
 }
 
 function parseClose(o: Record<string, unknown>): CloseEvent {
   return {
     type: 'close',
-    time: requireNumber(o, 'time', Number.MAX_SAFE_INTEGER),
-    conn: requireConn(o),
-    group: optionalString(o, 'group'),
-    host: requireString(o, 'host').toLowerCase(),
-    port: requireNumber(o, 'port', 65535),
-    decision: requireLabel(o),
-    profile: optionalString(o, 'profile'),
-    rule: optionalString(o, 'rule'),
+    ...parseShared(o),
     bytesOut: optionalNumber(o, 'bytesOut'),
     bytesIn: optionalNumber(o, 'bytesIn'),
   };

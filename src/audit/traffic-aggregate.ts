@@ -23,7 +23,7 @@ export interface DestinationStats {
   /** From the latest decision line: which rule allowed it, or why it was refused. */
   profile: string | null;
   rule: string | null;
-  reason: string | null;
+  reason: DecisionEvent['reason'] | null;
   /** Connections per plain-HTTP path (decide can hinge on the path). */
   readonly paths: Map<string, number>;
   pathsDropped: number;

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { locateGroupError } from '../config/locate-group-error.js';
 import { loadConfigWithOrigin } from '../config/load-config.js';
-import { compileGroupMatchers, matchClientGroup } from '../config/match-client-group.js';
+import { compileGroupMatchers, matchClientGroup } from '../proxy/match-client-group.js';
 import { resolveSettings } from '../config/resolve-settings.js';
 import type { CompiledPolicy } from '../policy/compiled-policy.js';
 import type { Mode } from '../policy/decision.js';

@@ -1,6 +1,8 @@
-import { isIP } from 'node:net';
+import { parseBindAddress } from '../net/parse-bind-address.js';
+import { parsePort } from '../net/parse-port.js';
 import { ConfigError } from './config-error.js';
 
+/** Where a listener (or the admin server) binds, as `parseBindAddress` reads it. */
 export interface ListenAddress {
   readonly host: string;
   readonly port: number;
@@ -11,23 +13,11 @@ export interface TransparentListenAddress extends ListenAddress {
   readonly destPort: number;
 }
 
-function parsePortNumber(raw: string, what: string, allowZero: boolean): number {
-  const port = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : NaN;
-  if (!(port >= (allowZero ? 0 : 1) && port <= 65535))
-    throw new ConfigError(`${what}: invalid port "${raw}"`);
-  return port;
-}
-
-/** `ADDR:PORT` or `[V6]:PORT`; port 0 picks a free port. */
+/** `ADDR:PORT` or `[V6]:PORT` (parseBindAddress); port 0 picks a free port. */
 export function parseListenAddress(raw: string, what: string): ListenAddress {
-  const colon = raw.lastIndexOf(':');
-  if (colon <= 0) throw new ConfigError(`${what}: expected ADDR:PORT, got "${raw}"`);
-  let host = raw.slice(0, colon);
-  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  if (host !== 'localhost' && isIP(host) === 0) {
-    throw new ConfigError(`${what}: "${host}" is not an IP address`);
-  }
-  return { host, port: parsePortNumber(raw.slice(colon + 1), what, true) };
+  const parsed = parseBindAddress(raw);
+  if (!parsed.ok) throw new ConfigError(`${what}: ${parsed.error}`);
+  return parsed.address;
 }
 
 /** `ADDR:PORT[=DEST_PORT]`. */
@@ -38,7 +28,8 @@ export function parseTransparentAddress(
 ): TransparentListenAddress {
   const [address = '', dest] = raw.split('=', 2);
   const listen = parseListenAddress(address, what);
-  const destPort = dest === undefined ? defaultDestPort : parsePortNumber(dest, what, false);
+  const destPort = dest === undefined ? defaultDestPort : parsePort(dest);
+  if (destPort === null) throw new ConfigError(`${what}: invalid port "${dest ?? ''}"`);
   return { ...listen, destPort };
 }
 

@@ -1,13 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { parseConnectTo } from '../net/connect-to.js';
 import type { HostPort } from '../net/parse-host-port.js';
+import { parsePort } from '../net/parse-port.js';
 import type { Mode } from '../policy/decision.js';
 import { parseCidr } from '../policy/parse-cidr.js';
 import { findProtectedOverlap } from '../policy/protected-ranges.js';
 import type { ClientGroup, GroupOrigin } from './client-group.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigOrigin } from './load-config.js';
-import { checkCidr, compileGroupMatchers } from './match-client-group.js';
+import { checkCidr } from './check-cidr.js';
 import {
   isLoopbackHost,
   parseListenAddress,
@@ -85,8 +86,8 @@ function resolveLogDestination(log: ServeConfig['log']): LogDestination {
     const syslog = log?.syslog;
     if (syslog === undefined) throw new ConfigError('log.destination syslog needs log.syslog.address');
     const match = /^(udp|tcp):\/\/(\[[^\]]+\]|[^:/]+):(\d{1,5})$/.exec(syslog.address);
-    const port = Number(match?.[3]);
-    if (match === null || port < 1 || port > 65535) {
+    const port = parsePort(match?.[3] ?? '');
+    if (match === null || port === null) {
       throw new ConfigError(
         `log.syslog.address "${syslog.address}": expected udp://HOST:PORT or tcp://HOST:PORT`,
       );
@@ -189,7 +190,6 @@ function resolveGroups(
     }
     groups.push({ name: 'local', cidrs: ['127.0.0.0/8', '::1/128'], ...fallback, ...topOrigin });
   }
-  compileGroupMatchers(groups);
   return groups;
 }
 

@@ -9,6 +9,7 @@ import type { ServeSettings } from '../config/serve-settings.js';
 import type { SocketAddress } from '../egress-request.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import type { Mode } from '../policy/decision.js';
+import { formatAddress } from '../net/format-host-port.js';
 import { listenServer, closeServer } from '../net/listen-server.js';
 import { createLabServer } from './create-lab-server.js';
 import { createLabCa, generateKeyPair, issueLeafCertificate, type KeyPair } from './lab-certificates.js';
@@ -52,10 +53,6 @@ export interface Lab {
   stop(): Promise<void>;
 }
 
-function formatHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
-}
-
 /**
  * A restricted datacenter on one machine: simulated HTTPS/HTTP endpoints for every concrete name
  * the profiles allow, and egressgate in front of them with `connectTo` pointing each name at the
@@ -85,7 +82,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const labServer = createLabServer(leaf);
   const labSockets = trackSockets(labServer);
   const endpointsAddress = await listenServer(labServer, options.endpointsHost, 0);
-  const to = `${formatHost(endpointsAddress.address)}:${endpointsAddress.port}`;
+  const to = formatAddress(endpointsAddress);
   const config: ServeConfig = {
     listen: '127.0.0.1:3128',
     ...options.proxy,

@@ -4,7 +4,6 @@ import { tunnel } from '../net/tunnel.js';
 import { applyDenyStyle } from '../proxy/apply-deny-style.js';
 import type { EgressResponder } from '../proxy/egress-responder.js';
 import { createSniCheckedTunnel, type SniCheckOptions } from './create-sni-checked-tunnel.js';
-import type { DecideTunnelSni } from './decide-tunnel-sni.js';
 import { describeDenial, describeDialFailure } from './describe-denial.js';
 import { writeRawResponse } from './write-raw-response.js';
 
@@ -15,7 +14,7 @@ export function createConnectResponder(
   client: Socket,
   head: Buffer,
   idleMs: number,
-  sniCheck?: Omit<SniCheckOptions, 'refuse' | 'idleMs'> & { readonly decide: DecideTunnelSni },
+  sniCheck?: Omit<SniCheckOptions, 'refuse' | 'idleMs'>,
   native?: NativeRelay | null,
 ): EgressResponder {
   return {
@@ -32,7 +31,7 @@ export function createConnectResponder(
       const answer = describeDialFailure(request, code, message);
       writeRawResponse(client, answer.status, answer.statusText, answer.body, answer.headers);
     },
-    relay(request, connection) {
+    relay(request, connection, decideInner) {
       if (!client.destroyed) client.write(established);
       // Domain fronting hides another name in the hello; only port 443 is worth the first-chunk read.
       if (sniCheck !== undefined && request.port === 443) {
@@ -40,7 +39,7 @@ export function createConnectResponder(
           ...sniCheck,
           idleMs,
           native,
-          refuse: (sni) => sniCheck.decide(request, sni),
+          refuse: decideInner,
         });
       }
       return tunnel(client, connection.socket, { firstBytes: head, idleMs, native });

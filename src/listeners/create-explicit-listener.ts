@@ -17,7 +17,6 @@ import { createConnectResponder } from './create-connect-responder.js';
 import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
 import { createSocketQueue } from './create-socket-queue.js';
-import { createDecideTunnelSni } from './decide-tunnel-sni.js';
 import type { ListenerOptions } from './listener-options.js';
 import { readAbsoluteTarget, type AbsoluteTarget } from './read-absolute-target.js';
 import { readProxyUser } from './read-proxy-user.js';
@@ -94,11 +93,7 @@ function createExplicitServers(
   const enqueue = createSocketQueue();
   const sniCheck =
     options.tunnelSniCheck === true
-      ? {
-          decide: createDecideTunnelSni(ctx),
-          helloTimeoutMs: options.helloTimeoutMs,
-          maxHelloBytes: options.maxHelloBytes,
-        }
+      ? { helloTimeoutMs: options.helloTimeoutMs, maxHelloBytes: options.maxHelloBytes }
       : undefined;
 
   const server = createServer({

@@ -4,8 +4,10 @@ import type HttpProxy from 'http-proxy';
 import type { EgressRequest } from '../egress-request.js';
 import type { Connection } from '../net/create-dialer.js';
 import type { CloseReason } from '../net/close-reason.js';
+import { formatHostPort } from '../net/format-host-port.js';
 import { applyDenyStyle } from '../proxy/apply-deny-style.js';
-import type { EgressResponder, Relay } from '../proxy/egress-responder.js';
+import type { EgressResponder } from '../proxy/egress-responder.js';
+import type { Tunnel } from '../net/tunnel.js';
 import {
   describeDenial,
   describeDialFailure,
@@ -19,8 +21,7 @@ import { stripHopHeaders } from './strip-hop-headers.js';
 import { writeRawResponse } from './write-raw-response.js';
 
 function targetUrl(request: EgressRequest): string {
-  const host = request.host.includes(':') ? `[${request.host}]` : request.host;
-  return `http://${host}:${request.port}`;
+  return `http://${formatHostPort(request.host, request.port)}`;
 }
 
 function answer(res: ServerResponse, a: HttpAnswer): void {
@@ -39,7 +40,7 @@ function forwardWeb(
   request: EgressRequest,
   connection: Connection,
   idleMs: number,
-): Relay {
+): Tunnel {
   let reason: CloseReason | null = null;
   // The client may have left while the upstream was being dialed: its 'close' is already past.
   if (req.socket.destroyed) {
@@ -84,7 +85,7 @@ function forwardUpgrade(
   request: EgressRequest,
   connection: Connection,
   idleMs: number,
-): Relay {
+): Tunnel {
   let reason: CloseReason | null = null;
   const upstream = connection.socket;
   const close = (why: CloseReason): void => {

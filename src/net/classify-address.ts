@@ -1,5 +1,6 @@
 import { EgressgateError } from '../egressgate-error.js';
 import net, { type BlockList, type SocketAddress } from 'node:net';
+import { requireCidr } from '../policy/parse-cidr.js';
 import { LOOPBACK_RANGES, METADATA_RANGES, UNSPECIFIED_RANGES } from '../policy/protected-ranges.js';
 
 /**
@@ -151,15 +152,14 @@ function compileStage([cls, cidrs]: Stage): CompiledStage {
   // IPv4-mapped IPv6 rules (and the reverse), which the catch-all IPv6 stages must not do.
   const v4 = new net.BlockList();
   const v6 = new net.BlockList();
-  for (const cidr of cidrs) {
-    const [base = '', bits = ''] = cidr.split('/');
-    const prefix = Number(bits);
-    if (net.isIPv4(base)) {
-      v4.addSubnet(base, prefix, 'ipv4');
-      v6.addSubnet(`::ffff:${base}`, 96 + prefix, 'ipv6');
-      v6.addSubnet(`64:ff9b::${base}`, 96 + prefix, 'ipv6');
+  for (const text of cidrs) {
+    const { address, prefix, family } = requireCidr(text);
+    if (family === 'ipv4') {
+      v4.addSubnet(address, prefix, 'ipv4');
+      v6.addSubnet(`::ffff:${address}`, 96 + prefix, 'ipv6');
+      v6.addSubnet(`64:ff9b::${address}`, 96 + prefix, 'ipv6');
     } else {
-      v6.addSubnet(base, prefix, 'ipv6');
+      v6.addSubnet(address, prefix, 'ipv6');
     }
   }
   return { cls, v4, v6 };

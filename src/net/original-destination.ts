@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { SocketAddress } from '../egress-request.js';
+import { mappedIPv4, unmapIPv4 } from './unmap-ipv4.js';
 
 /** The C addon in native/ (built by scripts/build-native.mjs; optional). */
 export interface OriginalDstAddon {
@@ -52,7 +53,7 @@ export function readOriginalDestination(socket: net.Socket): SocketAddress | nul
   const localAddress = socket.localAddress;
   const localPort = socket.localPort;
   if (fd === null || localAddress === undefined || localPort === undefined) return null;
-  const family = socket.localFamily === 'IPv6' && !isMappedV4(localAddress) ? 6 : 4;
+  const family = socket.localFamily === 'IPv6' && mappedIPv4(localAddress) === null ? 6 : 4;
   let dst: { address: string; port: number } | null;
   try {
     dst = addon.getOriginalDst(fd, family);
@@ -60,7 +61,7 @@ export function readOriginalDestination(socket: net.Socket): SocketAddress | nul
     return null;
   }
   if (dst === null) return null;
-  if (dst.port === localPort && unmap(dst.address) === unmap(localAddress)) return null;
+  if (dst.port === localPort && sameAddress(dst.address, localAddress)) return null;
   return { address: dst.address, port: dst.port };
 }
 
@@ -71,10 +72,6 @@ function fdOf(socket: net.Socket): number | null {
   return typeof fd === 'number' && Number.isInteger(fd) && fd >= 0 ? fd : null;
 }
 
-function isMappedV4(address: string): boolean {
-  return address.toLowerCase().startsWith('::ffff:') && address.includes('.');
-}
-
-function unmap(address: string): string {
-  return isMappedV4(address) ? address.slice('::ffff:'.length) : address.toLowerCase();
+function sameAddress(a: string, b: string): boolean {
+  return unmapIPv4(a).toLowerCase() === unmapIPv4(b).toLowerCase();
 }

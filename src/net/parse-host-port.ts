@@ -1,4 +1,5 @@
 import { normalizeHost } from '../policy/normalize-host.js';
+import { parsePort } from './parse-port.js';
 
 export interface HostPort {
   readonly host: string;
@@ -18,13 +19,6 @@ export function normalizeWireHost(raw: string): string | null {
   // Brackets hold an IPv6 literal (possibly IPv4-mapped), never a name.
   if (bracketed && normalized.kind === 'name') return null;
   return normalized.host;
-}
-
-/** A decimal port 1..65535, nothing else. */
-export function parsePort(raw: string): number | null {
-  if (!/^[0-9]{1,5}$/.test(raw)) return null;
-  const port = Number(raw);
-  return port >= 1 && port <= 65535 ? port : null;
 }
 
 /**

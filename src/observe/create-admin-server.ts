@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { DeniedSnapshot } from './denied-tracker.js';
 import { closeServer, listenServer } from '../net/listen-server.js';
-import { parseAdminAddress, type AdminAddress } from './parse-admin-address.js';
+import type { HostPort } from '../net/parse-host-port.js';
 
 export interface AdminServerDeps {
   /** The app's Registry, or (with workers) a view that aggregates every worker's. */
@@ -25,8 +25,8 @@ export interface Endpoint {
 }
 
 export interface AdminServer {
-  /** Binds; a bare port or ":port" means loopback. Resolves to the bound address (port 0 is allowed). */
-  listen(address: string | AdminAddress): Promise<AddressInfo>;
+  /** Binds where the settings say (parseBindAddress); resolves to the bound address (port 0 is allowed). */
+  listen(address: HostPort): Promise<AddressInfo>;
   close(): Promise<void>;
 }
 
@@ -93,8 +93,7 @@ export function createAdminServer(deps: AdminServerDeps): AdminServer {
   server.requestTimeout = 10_000;
 
   return {
-    listen(address) {
-      const { host, port } = typeof address === 'string' ? parseAdminAddress(address) : address;
+    listen({ host, port }) {
       return listenServer(server, host, port);
     },
     // Scrapers keep connections alive; without forcing, close() would wait for their idle timeout.

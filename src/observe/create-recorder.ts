@@ -8,7 +8,9 @@ import type { LiveFeed } from './live-feed.js';
 import type { Metrics } from './create-metrics.js';
 import type { DecisionLogging } from '../config/serve-config.js';
 import { createFlatRecordLogger } from './create-logger.js';
-import { createRecordWriter, jsonNullable, jsonNumber, jsonString } from './create-record-writer.js';
+import { createRecordWriter } from './create-record-writer.js';
+import type { CloseLine } from './decision-log-line.js';
+import { closeLineText, decisionLineText, type DecisionHead } from './log-line-text.js';
 import { formatAddress } from '../net/format-host-port.js';
 import { redactUserinfo } from './redact-userinfo.js';
 
@@ -30,9 +32,6 @@ export interface RecorderDeps {
   /** The admin /ui page's counts and last decisions. */
   readonly live?: LiveFeed;
 }
-
-/** The decision line's fields up to `dialed`, as JSON text (see createRecordWriter). */
-type DecisionFields = string;
 
 export type LimitScope = 'global' | 'group';
 
@@ -56,19 +55,18 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
     createFlatRecordLogger(deps.logger, decisions === 'none' ? 'silent' : 'info'),
   );
   const skipsAllowed = decisions === 'deny';
-  const held = new Map<string, DecisionFields>();
+  const held = new Map<string, DecisionHead>();
   const limitScopes = new Map<string, LimitScope>();
   const connected = new Map<string, EgressRequest['listener']>();
   // Bytes of open relays already in egressgate_bytes_total, so the close adds only the rest.
   const counted = new Map<string, { out: number; in: number }>();
 
   const flush = (id: string, dialed: SocketAddress | null, dialError?: DialErrorCode): void => {
-    const fields = held.get(id);
-    if (fields === undefined) return;
+    const head = held.get(id);
+    if (head === undefined) return;
     held.delete(id);
-    const address = dialed === null ? 'null' : jsonString(formatAddress(dialed));
-    const error = dialError === undefined ? '' : `,"dialError":${jsonString(dialError)}`;
-    lines.write('info', `${fields},"dialed":${address}${error}`, 'decision');
+    const address = dialed === null ? null : formatAddress(dialed);
+    lines.write('info', decisionLineText(head, address, dialError), 'decision');
   };
 
   return {
@@ -130,10 +128,14 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
       }
       if (label === 'deny') {
         if (lines.enabled('warn')) {
-          lines.write('warn', `${decisionFields(request, group, decision, mode)},"dialed":null`, 'decision');
+          lines.write(
+            'warn',
+            decisionLineText(decisionHead(request, group, decision, mode), null),
+            'decision',
+          );
         }
       } else if (lines.enabled('info') && !(skipsAllowed && label === 'allow')) {
-        held.set(request.id, decisionFields(request, group, decision, mode));
+        held.set(request.id, decisionHead(request, group, decision, mode));
       }
     },
 
@@ -167,46 +169,60 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
       );
       metrics.bytes.inc({ direction: 'in', listener: request.listener }, record.bytesIn - (already?.in ?? 0));
       if (skipsAllowed && record.decision.verdict === 'allow') return;
-      if (lines.enabled('info')) lines.write('info', closeFields(record), 'close');
+      if (lines.enabled('info')) lines.write('info', closeLineText(closeLine(record)), 'close');
     },
   };
 }
 
-function decisionFields(
+/** The decision line up to `dialed`, credentials redacted (a listener that could not parse the target passes it on raw). */
+function decisionHead(
   request: EgressRequest,
   group: string | null,
   decision: Decision,
   mode: Mode,
-): DecisionFields {
-  const fields =
-    `,"event":"decision","conn":${jsonString(request.id)},"listener":${jsonString(request.listener)}` +
-    `,"kind":${jsonString(request.kind)},"client":${jsonString(request.client.address)}` +
-    `,"clientPort":${jsonNumber(request.client.port)}` +
+): DecisionHead {
+  return {
+    event: 'decision',
+    conn: request.id,
+    listener: request.listener,
+    kind: request.kind,
+    client: request.client.address,
+    clientPort: request.client.port,
     // The proxy Basic-auth user that chose the group, for the audit's per-client view.
-    (request.user === undefined ? '' : `,"user":${jsonString(request.user)}`) +
-    `,"group":${jsonNullable(group)}` +
-    // A listener that could not parse the target passes it on raw, credentials and all.
-    `,"host":${jsonString(redactUserinfo(request.host))},"port":${jsonNumber(request.port)}` +
-    `,"sni":${jsonNullable(request.sni)}` +
-    `,"hostHeader":${request.hostHeader === undefined ? 'null' : jsonString(redactUserinfo(request.hostHeader))}` +
-    `,"path":${request.path === undefined ? 'null' : jsonString(redactUserinfo(request.path))}` +
-    `,"origDst":${request.originalDst === undefined ? 'null' : jsonString(formatAddress(request.originalDst))}` +
-    `,"decision":${jsonString(decisionLabel(decision))},"reason":${jsonString(decision.reason)}` +
-    `,"profile":${jsonNullable(decision.profile)},"rule":${jsonNullable(decision.rule)}` +
-    `,"mode":${jsonString(mode)},"ech":${request.ech === true ? 'true' : 'false'}`;
-  return decision.verdict === 'deny' ? `${fields},"detail":${jsonString(decision.detail)}` : fields;
+    ...(request.user === undefined ? {} : { user: request.user }),
+    group,
+    host: redactUserinfo(request.host),
+    port: request.port,
+    sni: request.sni ?? null,
+    hostHeader: request.hostHeader === undefined ? null : redactUserinfo(request.hostHeader),
+    path: request.path === undefined ? null : redactUserinfo(request.path),
+    origDst: request.originalDst === undefined ? null : formatAddress(request.originalDst),
+    decision: decisionLabel(decision),
+    reason: decision.reason,
+    profile: decision.profile,
+    rule: decision.rule,
+    mode,
+    ech: request.ech === true,
+    ...(decision.verdict === 'deny' ? { detail: decision.detail } : {}),
+  } satisfies DecisionHead;
 }
 
-/** The close line's fields, in the order the design's log schema lists them. */
-function closeFields(record: ConnectionRecord): string {
+function closeLine(record: ConnectionRecord): CloseLine {
   const { request, decision } = record;
-  return (
-    `,"event":"close","conn":${jsonString(request.id)},"listener":${jsonString(request.listener)}` +
-    `,"client":${jsonString(request.client.address)},"group":${jsonNullable(record.group)}` +
-    `,"host":${jsonString(redactUserinfo(request.host))},"port":${jsonNumber(request.port)}` +
-    `,"decision":${jsonString(decisionLabel(decision))},"profile":${jsonNullable(decision.profile)}` +
-    `,"rule":${jsonNullable(decision.rule)},"bytesOut":${jsonNumber(record.bytesOut)}` +
-    `,"bytesIn":${jsonNumber(record.bytesIn)},"durationMs":${jsonNumber(Math.round(record.durationMs))}` +
-    `,"closeReason":${jsonString(record.closeReason)}`
-  );
+  return {
+    event: 'close',
+    conn: request.id,
+    listener: request.listener,
+    client: request.client.address,
+    group: record.group,
+    host: redactUserinfo(request.host),
+    port: request.port,
+    decision: decisionLabel(decision),
+    profile: decision.profile,
+    rule: decision.rule,
+    bytesOut: record.bytesOut,
+    bytesIn: record.bytesIn,
+    durationMs: Math.round(record.durationMs),
+    closeReason: record.closeReason,
+  } satisfies CloseLine;
 }

@@ -1,19 +1,26 @@
 /** Why a target was refused. A closed set: the decision log, metrics and audit all key on it. */
-export type DenyReason =
-  | 'no_matching_rule'
-  | 'port_not_allowed'
-  | 'path_not_allowed'
-  | 'ip_literal'
-  | 'invalid_target'
-  | 'no_sni'
-  | 'ip_sni'
-  | 'not_tls'
-  | 'client_not_allowed'
-  | 'private_address'
-  | 'loop'
-  | 'connection_limit';
+export const DENY_REASONS = [
+  'no_matching_rule',
+  'port_not_allowed',
+  'path_not_allowed',
+  'ip_literal',
+  'invalid_target',
+  'no_sni',
+  'ip_sni',
+  'not_tls',
+  'client_not_allowed',
+  'private_address',
+  'loop',
+  'connection_limit',
+] as const;
+export type DenyReason = (typeof DENY_REASONS)[number];
 
-export type Mode = 'enforce' | 'report';
+export const MODES = ['enforce', 'report'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** The word the decision log and the metrics use for a decision: a report is a denial let through. */
+export const DECISION_LABELS = ['allow', 'deny', 'report'] as const;
+export type DecisionLabel = (typeof DECISION_LABELS)[number];
 
 export interface Allow {
   readonly verdict: 'allow';
@@ -37,7 +44,7 @@ export interface Deny {
 export type Decision = Allow | Deny;
 
 /** The word the decision log and the metrics use. */
-export function decisionLabel(d: Decision): 'allow' | 'deny' | 'report' {
+export function decisionLabel(d: Decision): DecisionLabel {
   if (d.verdict === 'allow') return 'allow';
   return d.enforced ? 'deny' : 'report';
 }

@@ -7,20 +7,50 @@ export interface Cidr {
   readonly text: string;
 }
 
+/**
+ * The one CIDR syntax: an IPv4 or IPv6 literal, optionally `/` and a decimal prefix length (up to
+ * three digits) within the family's bounds; no prefix means a single address. Host bits beyond the
+ * prefix are kept as written (`10.0.0.1/8` is 10.0.0.0/8 to a BlockList). Nothing is trimmed and
+ * `/0` is a CIDR here; parseCidr adds the rules of an allowlist. null = not a CIDR.
+ *
+ * It sits in policy/, the lowest layer that reads CIDRs (profiles, service tags, protected ranges),
+ * so config/, net/ and the layers above share it (docs/design.md, Layers).
+ */
+export function readCidr(text: string): Cidr | null {
+  const slash = text.indexOf('/');
+  const address = slash === -1 ? text : text.slice(0, slash);
+  const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : null;
+  if (family === null) return null;
+  const max = family === 'ipv4' ? 32 : 128;
+  const prefixText = slash === -1 ? null : text.slice(slash + 1);
+  if (prefixText !== null && !/^[0-9]{1,3}$/.test(prefixText)) return null;
+  const prefix = prefixText === null ? max : Number(prefixText);
+  if (prefix > max) return null;
+  return { address, prefix, family, text: `${address}/${prefix}` };
+}
+
+/** readCidr, or an exception for a CIDR written in code (the protected and special-purpose ranges). */
+export function requireCidr(text: string): Cidr {
+  const cidr = readCidr(text);
+  if (cidr === null) throw new Error(`not a CIDR: ${text}`);
+  return cidr;
+}
+
 export type ParsedCidr = { ok: true; cidr: Cidr } | { ok: false; error: string };
 
+/** A CIDR of an allowlist (profile, service tag, private destinations): as readCidr, trimmed, never /0. */
 export function parseCidr(text: string): ParsedCidr {
-  const [address = '', prefixText] = text.trim().split('/');
-  const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : null;
-  if (!family)
-    return { ok: false, error: `'${text}' is not a CIDR; write e.g. '20.37.0.0/16' or '2603:1000::/40'` };
-  const max = family === 'ipv4' ? 32 : 128;
-  const prefix = prefixText === undefined ? max : Number(prefixText);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) {
-    return { ok: false, error: `'${text}' has a prefix length outside 0-${max}` };
+  const trimmed = text.trim();
+  const cidr = readCidr(trimmed);
+  if (cidr === null) {
+    const address = trimmed.split('/', 1)[0] ?? '';
+    if (!isIPv4(address) && !isIPv6(address)) {
+      return { ok: false, error: `'${text}' is not a CIDR; write e.g. '20.37.0.0/16' or '2603:1000::/40'` };
+    }
+    return { ok: false, error: `'${text}' has a prefix length outside 0-${isIPv4(address) ? 32 : 128}` };
   }
-  if (prefix === 0) {
+  if (cidr.prefix === 0) {
     return { ok: false, error: `'${text}' covers every address; name the ranges instead` };
   }
-  return { ok: true, cidr: { address, prefix, family, text: `${address}/${prefix}` } };
+  return { ok: true, cidr };
 }

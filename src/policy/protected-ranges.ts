@@ -1,5 +1,5 @@
 import { BlockList } from 'node:net';
-import type { Cidr } from './parse-cidr.js';
+import { requireCidr, type Cidr } from './parse-cidr.js';
 
 /** Addresses that mean "this host" or "any host": never a destination. */
 export const UNSPECIFIED_RANGES: readonly string[] = ['0.0.0.0/32', '::/128'];
@@ -39,16 +39,15 @@ export function findProtectedOverlap(cidr: Cidr): string | null {
   const given = toBlockList(cidr.address, cidr.prefix, cidr.family);
   for (const [cls, ranges] of PROTECTED) {
     for (const range of ranges) {
-      const [base = '', bits = ''] = range.split('/');
-      const family = base.includes(':') ? 'ipv6' : 'ipv4';
+      const { address: base, prefix: bits, family } = requireCidr(range);
       // An IPv4 range also stands as its IPv4-mapped IPv6 form.
       const forms: [string, number, 'ipv4' | 'ipv6'][] =
         family === 'ipv4'
           ? [
-              [base, Number(bits), 'ipv4'],
-              [`::ffff:${base}`, 96 + Number(bits), 'ipv6'],
+              [base, bits, 'ipv4'],
+              [`::ffff:${base}`, 96 + bits, 'ipv6'],
             ]
-          : [[base, Number(bits), 'ipv6']];
+          : [[base, bits, 'ipv6']];
       for (const [b, p, f] of forms) {
         if (f !== cidr.family) continue;
         // Two CIDRs overlap exactly when one contains the other's first address.

@@ -1,5 +1,5 @@
 import type { CloseReason } from '../net/close-reason.js';
-import type { Relay } from './egress-responder.js';
+import type { Tunnel } from '../net/tunnel.js';
 
 /**
  * Connections between decision and close: the limits count them, drain waits for them and then
@@ -8,7 +8,7 @@ import type { Relay } from './egress-responder.js';
 export class ActiveConnections {
   private total = 0;
   private readonly perGroup = new Map<string, number>();
-  private readonly relays = new Set<Relay>();
+  private readonly relays = new Set<Tunnel>();
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly maxConnections: number) {}
@@ -35,7 +35,7 @@ export class ActiveConnections {
     if (this.total === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
-  track(relay: Relay): void {
+  track(relay: Tunnel): void {
     this.relays.add(relay);
     void relay.done.finally(() => this.relays.delete(relay));
   }

@@ -1,17 +1,26 @@
 import type { Socket } from 'node:net';
-import { matchClientGroup } from '../config/match-client-group.js';
-import type { EgressRequest, SocketAddress } from '../egress-request.js';
-import type { Connection } from '../net/create-dialer.js';
+import type { EgressRequest } from '../egress-request.js';
+import type { Connection, DialPlan } from '../net/create-dialer.js';
 import type { HostPort } from '../net/parse-host-port.js';
 import { toDialError } from '../net/dial-error.js';
+import type { Tunnel } from '../net/tunnel.js';
 import { decide, denial } from '../policy/decide.js';
 import type { Decision, Deny, DenyReason } from '../policy/decision.js';
 import type { CloseReason } from '../net/close-reason.js';
+import { createDecideInner } from './create-decide-inner.js';
 import type { EgressContext } from './egress-context.js';
-import type { EgressResponder, Relay } from './egress-responder.js';
+import type { EgressResponder } from './egress-responder.js';
+import { matchClientGroup } from './match-client-group.js';
 import type { ActiveGroup } from './policy-state.js';
 
-type Planned = Awaited<ReturnType<EgressContext['dialer']['plan']>>;
+/** What the policy and the dialer make of an allowed group's request. */
+type Outcome =
+  /** Refused: an enforced denial, or a destination the dialer will not reach in any mode. */
+  | { readonly kind: 'refuse'; readonly decision: Deny }
+  /** Allowed or reported: where to dial. */
+  | { readonly kind: 'dial'; readonly decision: Decision; readonly plan: DialPlan }
+  /** Allowed or reported, but the destination could not be resolved: a dial failure. */
+  | { readonly kind: 'unreachable'; readonly decision: Decision; readonly error: unknown };
 
 /**
  * Listener verdicts the operator could still allow: a CIDR rule for the original destination lets
@@ -34,7 +43,7 @@ async function decideAndPlan(
   request: EgressRequest,
   group: ActiveGroup,
   listenerDenial: DenyReason | undefined,
-): Promise<{ decision: Decision; plan: Planned | null; planError: unknown }> {
+): Promise<Outcome> {
   const fallback = originalTarget(request, listenerDenial);
   let decision: Decision;
   if (fallback !== null && listenerDenial !== undefined) {
@@ -46,21 +55,22 @@ async function decideAndPlan(
       request.path === undefined ? request : { host: request.host, port: request.port, path: request.path };
     decision = decide(group.policy, target, group.mode);
   }
-  if (decision.verdict === 'deny' && decision.enforced) return { decision, plan: null, planError: null };
+  if (decision.verdict === 'deny' && decision.enforced) return { kind: 'refuse', decision };
   const privateOk = decision.verdict === 'allow' && group.policy.privateAllows.has(decision);
+  let plan: Awaited<ReturnType<EgressContext['dialer']['plan']>>;
   try {
-    const plan = await ctx.dialer.plan(fallback ?? request, group.allowedCidrs, privateOk);
-    if (!('refused' in plan)) return { decision, plan, planError: null };
-    // Report mode carries a private destination too (the operator could name it in a rule); loops,
-    // metadata and loopback addresses are refused in every mode: relaxed is null for those.
-    if (plan.refused === 'private_address' && group.mode === 'report' && plan.relaxed !== null) {
-      const reported = decision.verdict === 'deny' ? decision : denial('private_address', 'report');
-      return { decision: reported, plan: plan.relaxed, planError: null };
-    }
-    return { decision: denial(plan.refused, 'enforce'), plan: null, planError: null };
-  } catch (err) {
-    return { decision, plan: null, planError: err };
+    plan = await ctx.dialer.plan(fallback ?? request, group.allowedCidrs, privateOk);
+  } catch (error) {
+    return { kind: 'unreachable', decision, error };
   }
+  if (!('refused' in plan)) return { kind: 'dial', decision, plan };
+  // Report mode carries a private destination too (the operator could name it in a rule); loops,
+  // metadata and loopback addresses are refused in every mode: relaxed is null for those.
+  if (plan.refused === 'private_address' && group.mode === 'report' && plan.relaxed !== null) {
+    const reported = decision.verdict === 'deny' ? decision : denial('private_address', 'report');
+    return { kind: 'dial', decision: reported, plan: plan.relaxed };
+  }
+  return { kind: 'refuse', decision: denial(plan.refused, 'enforce') };
 }
 
 /** Refusals that need no policy: no client group, a listener-level problem, a connection limit. */
@@ -97,6 +107,65 @@ export function handleEgress(
   });
 }
 
+/**
+ * One connection from decision to close. `group` is the snapshot taken once: the connection's
+ * every decision (the inner ClientHello's too) and its close record use it, whatever a reload
+ * swaps in meanwhile.
+ */
+interface EgressConnection {
+  readonly request: EgressRequest;
+  readonly client: Socket;
+  readonly responder: EgressResponder;
+  readonly started: number;
+  readonly group: ActiveGroup | null;
+  /** Counted against the limits until closed (or handed to a dropped client's close). */
+  holdsSlot: boolean;
+  connection: Connection | null;
+  tunnel: Tunnel | null;
+  closeReason: CloseReason;
+}
+
+function releaseSlot(ctx: EgressContext, conn: EgressConnection): void {
+  if (conn.holdsSlot && conn.group !== null) ctx.active.release(conn.group.name);
+  conn.holdsSlot = false;
+}
+
+function close(ctx: EgressContext, conn: EgressConnection, decision: Decision): void {
+  releaseSlot(ctx, conn);
+  const { connection } = conn;
+  // A native relay moved the bytes past Node's socket; its counters include the socket's.
+  const counts = conn.tunnel?.bytes?.() ?? {
+    written: connection?.socket.bytesWritten ?? 0,
+    read: connection?.socket.bytesRead ?? 0,
+  };
+  ctx.recorder.closed({
+    request: conn.request,
+    group: conn.group?.name ?? null,
+    decision,
+    mode: conn.group?.mode ?? 'enforce',
+    dialed: connection?.dialed ?? null,
+    bytesOut: connection === null ? 0 : counts.written - connection.handshake.written,
+    bytesIn: connection === null ? 0 : counts.read - connection.handshake.read,
+    durationMs: ctx.now() - conn.started,
+    closeReason: conn.closeReason,
+  });
+}
+
+function refuse(ctx: EgressContext, conn: EgressConnection, deny: Deny): void {
+  const { group } = conn;
+  ctx.recorder.decided(conn.request, group?.name ?? null, deny, group?.mode ?? 'enforce');
+  // Over its limit a client is told so at once: holding it silently would let a dropping group
+  // pile up sockets past the very limit that refused them.
+  const style = deny.reason === 'connection_limit' ? 'forbidden' : (group?.denyStyle ?? 'forbidden');
+  if (style === 'drop' && conn.holdsSlot && group !== null) {
+    // A held socket is a connection like any other: it keeps its slot until the client leaves.
+    conn.holdsSlot = false;
+    conn.client.once('close', () => ctx.active.release(group.name));
+  }
+  conn.responder.deny(conn.request, deny, style);
+  close(ctx, conn, deny);
+}
+
 async function processEgress(
   ctx: EgressContext,
   request: EgressRequest,
@@ -106,90 +175,72 @@ async function processEgress(
 ): Promise<void> {
   const started = ctx.now();
   const group = matchClientGroup(ctx.policy().groups, request.client.address, request.user);
-  const groupName = group?.name ?? null;
-  const mode = group?.mode ?? 'enforce';
   const early = refuseEarly(ctx, request, group, listenerDenial);
-  let dialed: SocketAddress | null = null;
-  let connection: Connection | null = null;
-  let relay: Relay | null = null;
-  let closeReason: CloseReason = 'denied';
-
   // Past refuseEarly the connection holds a slot until it is closed, or a bug cuts it short.
-  let holdsSlot = early === null && group !== null;
-  const releaseSlot = (): void => {
-    if (holdsSlot && group !== null) ctx.active.release(group.name);
-    holdsSlot = false;
+  const conn: EgressConnection = {
+    request,
+    client,
+    responder,
+    started,
+    group,
+    holdsSlot: early === null && group !== null,
+    connection: null,
+    tunnel: null,
+    closeReason: 'denied',
   };
-  const close = (decision: Decision): void => {
-    releaseSlot();
-    // A native relay moved the bytes past Node's socket; its counters include the socket's.
-    const counts = relay?.bytes?.() ?? {
-      written: connection?.socket.bytesWritten ?? 0,
-      read: connection?.socket.bytesRead ?? 0,
-    };
-    ctx.recorder.closed({
-      request,
-      group: groupName,
-      decision,
-      mode,
-      dialed,
-      bytesOut: connection === null ? 0 : counts.written - connection.handshake.written,
-      bytesIn: connection === null ? 0 : counts.read - connection.handshake.read,
-      durationMs: ctx.now() - started,
-      closeReason,
-    });
-  };
-  const refuse = (deny: Deny): void => {
-    ctx.recorder.decided(request, groupName, deny, mode);
-    // Over its limit a client is told so at once: holding it silently would let a dropping group
-    // pile up sockets past the very limit that refused them.
-    const style = deny.reason === 'connection_limit' ? 'forbidden' : (group?.denyStyle ?? 'forbidden');
-    if (style === 'drop' && holdsSlot && group !== null) {
-      // A held socket is a connection like any other: it keeps its slot until the client leaves.
-      holdsSlot = false;
-      client.once('close', () => ctx.active.release(group.name));
-    }
-    responder.deny(request, deny, style);
-    close(deny);
-  };
-
-  if (early !== null || group === null) return refuse(early ?? denial('client_not_allowed', 'enforce'));
-  try {
-    await relayAllowed(group);
-  } finally {
-    releaseSlot();
+  if (early !== null || group === null) {
+    refuse(ctx, conn, early ?? denial('client_not_allowed', 'enforce'));
+    return;
   }
+  try {
+    await relayAllowed(ctx, conn, group, listenerDenial);
+  } finally {
+    releaseSlot(ctx, conn);
+  }
+}
 
-  // Hoisted: the allowed path, sharing this connection's state with close() and refuse().
-  async function relayAllowed(this: void, active: ActiveGroup): Promise<void> {
-    const outcome = await decideAndPlan(ctx, request, active, listenerDenial);
-    const decision = outcome.decision;
-    if (decision.verdict === 'deny' && decision.enforced) return refuse(decision);
-    ctx.recorder.decided(request, groupName, decision, mode);
+/** The allowed path: decide, dial, relay, and the close record. */
+async function relayAllowed(
+  ctx: EgressContext,
+  conn: EgressConnection,
+  group: ActiveGroup,
+  listenerDenial: DenyReason | undefined,
+): Promise<void> {
+  const { request, client, responder } = conn;
+  const outcome = await decideAndPlan(ctx, request, group, listenerDenial);
+  if (outcome.kind === 'refuse') return refuse(ctx, conn, outcome.decision);
+  const { decision } = outcome;
+  ctx.recorder.decided(request, group.name, decision, group.mode);
 
-    const connectStarted = ctx.now();
+  const connectStarted = ctx.now();
+  let connection: Connection | null = null;
+  let failure: unknown = outcome.kind === 'unreachable' ? outcome.error : null;
+  if (outcome.kind === 'dial') {
     try {
-      if (outcome.plan === null || 'refused' in outcome.plan) throw outcome.planError;
       connection = await ctx.dialer.connect(outcome.plan);
     } catch (err) {
-      const dialError = toDialError(err);
-      closeReason = 'dial_error';
-      ctx.recorder.dialFailed(request, dialError.code);
-      responder.dialFailed(request, dialError.code, dialError.message);
-      return close(decision);
+      failure = err;
     }
-    dialed = connection.dialed;
-    ctx.recorder.connected(request, dialed, (ctx.now() - connectStarted) / 1000);
-    try {
-      relay = responder.relay(request, connection);
-      ctx.active.track(relay);
-      relay.watchBytes?.((bytesOut, bytesIn) => ctx.recorder.relayed?.(request, bytesOut, bytesIn));
-      closeReason = await relay.done;
-    } catch {
-      closeReason = 'error';
-      connection.socket.destroy();
-      client.destroy();
-    }
-    close(decision);
   }
+  if (connection === null) {
+    const dialError = toDialError(failure);
+    conn.closeReason = 'dial_error';
+    ctx.recorder.dialFailed(request, dialError.code);
+    responder.dialFailed(request, dialError.code, dialError.message);
+    return close(ctx, conn, decision);
+  }
+  conn.connection = connection;
+  ctx.recorder.connected(request, connection.dialed, (ctx.now() - connectStarted) / 1000);
+  try {
+    const tunnel = responder.relay(request, connection, createDecideInner(ctx.recorder, request, group));
+    conn.tunnel = tunnel;
+    ctx.active.track(tunnel);
+    tunnel.watchBytes?.((bytesOut, bytesIn) => ctx.recorder.relayed?.(request, bytesOut, bytesIn));
+    conn.closeReason = await tunnel.done;
+  } catch {
+    conn.closeReason = 'error';
+    connection.socket.destroy();
+    client.destroy();
+  }
+  close(ctx, conn, decision);
 }

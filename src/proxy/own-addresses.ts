@@ -1,14 +1,9 @@
 import { networkInterfaces } from 'node:os';
 import type { SocketAddress } from '../egress-request.js';
+import { unmapIPv4 } from '../net/unmap-ipv4.js';
 
 function isAnyOrLoopback(address: string): boolean {
-  return (
-    address === '0.0.0.0' ||
-    address === '::' ||
-    address === '::1' ||
-    /^127\./.test(address) ||
-    /^::ffff:127\./i.test(address)
-  );
+  return address === '0.0.0.0' || address === '::' || address === '::1' || /^127\./.test(address);
 }
 
 /**
@@ -21,7 +16,7 @@ export function createOwnAddressTest(
   return (candidate) => {
     const bound = listeners().filter((l) => l.port === candidate.port);
     if (bound.length === 0) return false;
-    const address = candidate.address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+    const address = unmapIPv4(candidate.address);
     if (isAnyOrLoopback(address)) return true;
     if (bound.some((l) => l.address === address)) return true;
     const local = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));

@@ -1,7 +1,7 @@
 import { BlockList } from 'node:net';
 import type { ClientGroup } from '../config/client-group.js';
 import { locateGroupError } from '../config/locate-group-error.js';
-import { compileGroupMatchers, type GroupMatcher } from '../config/match-client-group.js';
+import { compileGroupMatchers, type GroupMatcher } from './match-client-group.js';
 import type { CompiledPolicy } from '../policy/compiled-policy.js';
 import { parseCidr } from '../policy/parse-cidr.js';
 import type { ServiceTagsFile } from '../servicetags/parse-service-tags.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLogLine } from '../../src/audit/log-event.js';
+import { DENY_REASONS } from '../../src/policy/decision.js';
 
 const decision = {
   level: 30,
@@ -52,6 +53,15 @@ describe('parseLogLine', () => {
     });
   });
 
+  it('reads every deny reason the proxy logs, under deny and report', () => {
+    for (const reason of DENY_REASONS) {
+      for (const label of ['deny', 'report'] as const) {
+        const line = JSON.stringify({ ...decision, decision: label, reason, profile: null, rule: null });
+        expect(parseLogLine(line)).toMatchObject({ type: 'decision', decision: label, reason });
+      }
+    }
+  });
+
   it('passes other pino lines and blank lines as other', () => {
     expect(parseLogLine('{"level":30,"time":1,"msg":"egressgate listening"}')).toEqual({ type: 'other' });
     expect(parseLogLine('   ')).toEqual({ type: 'other' });
@@ -80,6 +90,15 @@ describe('parseLogLine', () => {
     ],
     [JSON.stringify({ ...decision, conn: undefined }), "decision line: 'conn' missing or not a string"],
     [JSON.stringify({ ...decision, group: 7 }), "decision line: 'group' is not a string"],
+    [
+      JSON.stringify({ ...decision, reason: 'because' }),
+      "decision line: 'reason' missing or not a reason egressgate logs (allowed, no_matching_rule, port_not_allowed, path_not_allowed, ip_literal, invalid_target, no_sni, ip_sni, not_tls, client_not_allowed, private_address, loop, connection_limit)",
+    ],
+    [
+      JSON.stringify({ ...decision, reason: undefined }),
+      "decision line: 'reason' missing or not a reason egressgate logs (allowed, no_matching_rule, port_not_allowed, path_not_allowed, ip_literal, invalid_target, no_sni, ip_sni, not_tls, client_not_allowed, private_address, loop, connection_limit)",
+    ],
+    [JSON.stringify({ ...decision, mode: 'audit' }), "decision line: 'mode' is not enforce or report"],
   ])('marks %s malformed', (line, error) => {
     expect(parseLogLine(line)).toEqual({ type: 'malformed', error });
   });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAdminServer, type AdminServer } from '../../src/observe/create-admin-server.js';
 import { createMetrics } from '../../src/observe/create-metrics.js';
 import { DeniedTracker } from '../../src/observe/denied-tracker.js';
-import { parseAdminAddress } from '../../src/observe/parse-admin-address.js';
+import { parseListenAddress } from '../../src/config/parse-listen-address.js';
 
 let server: AdminServer | undefined;
 afterEach(async () => {
@@ -33,7 +33,7 @@ async function start(ready: { value: boolean }) {
     policyInfo: () => ({ profiles: ['azure-stack-hub'], parameters: { region: 'eastus' } }),
     denied,
   });
-  const address = await server.listen('127.0.0.1:0');
+  const address = await server.listen({ host: '127.0.0.1', port: 0 });
   return `http://127.0.0.1:${address.port}`;
 }
 
@@ -110,15 +110,21 @@ describe('createAdminServer', () => {
   });
 });
 
-describe('parseAdminAddress', () => {
-  it('defaults to loopback', () => {
-    expect(parseAdminAddress('9090')).toEqual({ host: '127.0.0.1', port: 9090 });
-    expect(parseAdminAddress(':9090')).toEqual({ host: '127.0.0.1', port: 9090 });
-    expect(parseAdminAddress('0.0.0.0:9090')).toEqual({ host: '0.0.0.0', port: 9090 });
-    expect(parseAdminAddress('[::1]:9090')).toEqual({ host: '::1', port: 9090 });
+describe('the admin address', () => {
+  // One parser for every bind address (net/parse-bind-address.ts); the server takes it parsed.
+  it('is read like every listen address', () => {
+    expect(parseListenAddress('127.0.0.1:9090', 'admin')).toEqual({ host: '127.0.0.1', port: 9090 });
+    expect(parseListenAddress('0.0.0.0:9090', 'admin')).toEqual({ host: '0.0.0.0', port: 9090 });
+    expect(parseListenAddress('[::1]:9090', 'admin')).toEqual({ host: '::1', port: 9090 });
   });
-  it('rejects nonsense with a typed error', () => {
-    expect(() => parseAdminAddress('localhost')).toThrow(/expected host:port/);
-    expect(() => parseAdminAddress('1.2.3.4:99999')).toThrow(/0-65535/);
+  it('rejects nonsense with an error that names the setting', () => {
+    expect(() => parseListenAddress('9090', 'admin')).toThrow('admin: expected ADDR:PORT, got "9090"');
+    expect(() => parseListenAddress('localhost', 'admin')).toThrow(
+      'admin: expected ADDR:PORT, got "localhost"',
+    );
+    expect(() => parseListenAddress('1.2.3.4:99999', 'admin')).toThrow('admin: invalid port "99999"');
+    expect(() => parseListenAddress('gate.example:9090', 'admin')).toThrow(
+      'admin: "gate.example" is not an IP address',
+    );
   });
 });

@@ -9,6 +9,7 @@ import { createRecordWriter, jsonString } from '../../src/observe/create-record-
 import { createRecorder } from '../../src/observe/create-recorder.js';
 import { DeniedTracker } from '../../src/observe/denied-tracker.js';
 import { formatAddress } from '../../src/net/format-host-port.js';
+import type { CloseLine, DecisionLine } from '../../src/observe/decision-log-line.js';
 import type { ConnectionRecord } from '../../src/observe/recorder.js';
 import { redactUserinfo } from '../../src/observe/redact-userinfo.js';
 import { allow, decisionLabel, deny, type Decision, type Mode } from '../../src/policy/decision.js';
@@ -27,16 +28,17 @@ function rawLog(level: 'info' | 'warn' = 'info') {
 }
 
 // The decision and close lines as pino wrote them from objects before the recorder serialised
-// them itself: the reference the new text must equal.
+// them itself: the reference the new text must equal. Typed by the log schema, so a field the
+// schema drops or renames fails typecheck here too.
 function referenceDecision(
   request: EgressRequest,
   group: string | null,
   decision: Decision,
   mode: Mode,
   dialed: string | null,
-  dialError?: string,
-): Record<string, unknown> {
-  const fields: Record<string, unknown> = {
+  dialError?: DecisionLine['dialError'],
+): DecisionLine {
+  const fields: Omit<DecisionLine, 'dialed' | 'dialError'> = {
     event: 'decision',
     conn: request.id,
     listener: request.listener,
@@ -57,12 +59,12 @@ function referenceDecision(
     rule: decision.rule,
     mode,
     ech: request.ech === true,
+    ...(decision.verdict === 'deny' ? { detail: decision.detail } : {}),
   };
-  if (decision.verdict === 'deny') fields['detail'] = decision.detail;
   return { ...fields, dialed, ...(dialError === undefined ? {} : { dialError }) };
 }
 
-function referenceClose(record: ConnectionRecord): Record<string, unknown> {
+function referenceClose(record: ConnectionRecord): CloseLine {
   const { request, decision } = record;
   return {
     event: 'close',

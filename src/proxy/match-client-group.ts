@@ -1,38 +1,17 @@
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import type { ClientGroup } from './client-group.js';
-import { ConfigError } from './config-error.js';
+import { BlockList, isIPv6 } from 'node:net';
+import { checkCidr } from '../config/check-cidr.js';
+import type { ClientGroup } from '../config/client-group.js';
+import { ConfigError } from '../config/config-error.js';
+import { unmapIPv4 } from '../net/unmap-ipv4.js';
+import { readCidr } from '../policy/parse-cidr.js';
 
 export interface GroupMatcher<G extends ClientGroup> {
   readonly group: G;
   readonly sources: BlockList;
 }
 
-function splitCidr(cidr: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | null {
-  const [address = '', prefixText] = cidr.split('/', 2);
-  const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : null;
-  const max = family === 'ipv4' ? 32 : 128;
-  const prefix = prefixText === undefined ? max : Number(prefixText);
-  if (
-    family === null ||
-    !/^\d*$/.test(prefixText ?? '') ||
-    !Number.isInteger(prefix) ||
-    prefix < 0 ||
-    prefix > max
-  ) {
-    return null;
-  }
-  return { address, prefix, family };
-}
-
-/** Why a client CIDR cannot be used, or null when it can. */
-export function checkCidr(cidr: string): string | null {
-  return splitCidr(cidr) === null
-    ? `invalid CIDR "${cidr}" (write an address with an optional prefix length, e.g. 10.0.0.0/8 or fd00::/8)`
-    : null;
-}
-
 function addCidr(list: BlockList, cidr: string, group: string): void {
-  const parsed = splitCidr(cidr);
+  const parsed = readCidr(cidr);
   if (parsed === null) throw new ConfigError(`client group ${group}: ${checkCidr(cidr) ?? ''}`);
   list.addSubnet(parsed.address, parsed.prefix, parsed.family);
 }
@@ -47,9 +26,8 @@ export function compileGroupMatchers<G extends ClientGroup>(groups: readonly G[]
 }
 
 function plainAddress(ip: string): { address: string; family: 'ipv4' | 'ipv6' } {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1] !== undefined) return { address: mapped[1], family: 'ipv4' };
-  return { address: ip, family: isIPv6(ip) ? 'ipv6' : 'ipv4' };
+  const address = unmapIPv4(ip);
+  return { address, family: isIPv6(address) ? 'ipv6' : 'ipv4' };
 }
 
 /**
