@@ -4,12 +4,14 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
- * The layers of src/, lowest first (docs/design.md, "Layers"). A module may import its own layer's
+ * The layers of src/, lowest first, numbered from 0 (docs/design.md, "Layers"). A module may import its own layer's
  * folder and any layer below it; an import of a higher layer, or of a sibling folder on the same
  * layer, fails lint. A unit is a folder, a file at the root of src/, or (servicetags) a file glob: the
  * Service Tags file reading sits under policy, the profile builders beside the commands that use them.
  */
 const layers = [
+  // The base of every error class: below everything, so every layer's errors can extend it.
+  ['egressgate-error.ts'],
   ['egress-request.ts', 'servicetags/'],
   ['policy/'],
   ['net/'],
@@ -44,7 +46,7 @@ const layerRules = layers.flatMap((units, rank) =>
   units.flatMap((unit) => {
     const above = layers
       .slice(rank + 1)
-      .flatMap((higher, r) => higher.map((to) => [to, `is layer ${rank + r + 2}`]));
+      .flatMap((higher, r) => higher.map((to) => [to, `is layer ${rank + r + 1}`]));
     const siblings = units.filter((to) => to !== unit).map((to) => [to, 'is a sibling on the same layer']);
     const forbidden = [...above, ...siblings];
     if (forbidden.length === 0) return [];
@@ -59,7 +61,7 @@ const layerRules = layers.flatMap((units, rank) =>
             {
               patterns: forbidden.map(([to, why]) => ({
                 regex: specifierRegex(unit, to),
-                message: `src/${unit} is layer ${rank + 1}; src/${to} ${why} (docs/design.md, Layers).`,
+                message: `src/${unit} is layer ${rank}; src/${to} ${why} (docs/design.md, Layers).`,
               })),
             },
           ],

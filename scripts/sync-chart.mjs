@@ -1,23 +1,33 @@
 #!/usr/bin/env node
-// Keeps the Helm chart in step with egressgate itself:
+// Keeps the config schema and the Helm chart in step with egressgate itself:
+//  - src/config/config-schema.json states the defaults of src/config/serve-defaults.ts (the one place
+//    they are written) as `default`s;
 //  - values.schema.json validates `config` with egressgate's own config schema (src/config/config-schema.json),
 //    so a typo fails `helm install` / `helm lint` instead of crash-looping the pod;
 //  - files/profile-ports.json lists the TCP ports each shipped profile's rules allow (includes followed),
 //    from which the NetworkPolicy derives its egress ports.
-// `node scripts/sync-chart.mjs` writes both; `--check` exits 1 when either is out of date (a test runs it).
+// `node scripts/sync-chart.mjs` writes all three; `--check` exits 1 when any is out of date (a test runs it).
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
+import { tsImport } from 'tsx/esm/api';
 import { parse } from 'yaml';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const chart = join(root, 'helm', 'egressgate');
 const valuesSchemaFile = join(chart, 'values.schema.json');
 const portsFile = join(chart, 'files', 'profile-ports.json');
+const configSchemaFile = join(root, 'src', 'config', 'config-schema.json');
 
-function configDefinition() {
-  const schema = JSON.parse(readFileSync(join(root, 'src', 'config', 'config-schema.json'), 'utf8'));
+async function configSchema() {
+  const { addSchemaDefaults } = await tsImport('../src/config/add-schema-defaults.ts', import.meta.url);
+  const { serveDefaults } = await tsImport('../src/config/serve-defaults.ts', import.meta.url);
+  return addSchemaDefaults(JSON.parse(readFileSync(configSchemaFile, 'utf8')), serveDefaults);
+}
+
+function configDefinition(config) {
+  const schema = structuredClone(config);
   delete schema.$schema;
   delete schema.$id;
   const text = JSON.stringify(schema).replaceAll(
@@ -51,12 +61,14 @@ function profilePorts() {
   return out;
 }
 
+const config = await configSchema();
 const values = JSON.parse(readFileSync(valuesSchemaFile, 'utf8'));
-values.definitions = { ...(values.definitions ?? {}), egressgateConfig: configDefinition() };
+values.definitions = { ...(values.definitions ?? {}), egressgateConfig: configDefinition(config) };
 // Formatted as the repository's prettier would, so `npm run lint` and this check agree.
 const format = async (file, value) =>
   prettier.format(JSON.stringify(value), { ...(await prettier.resolveConfig(file)), filepath: file });
 const wanted = new Map([
+  [configSchemaFile, await format(configSchemaFile, config)],
   [valuesSchemaFile, await format(valuesSchemaFile, values)],
   [portsFile, await format(portsFile, profilePorts())],
 ]);

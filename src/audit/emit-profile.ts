@@ -1,3 +1,4 @@
+import { EgressgateError } from '../egressgate-error.js';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { Document } from 'yaml';
 import type { AuditReport, RuleUse, SuggestedRule } from './audit-report.js';
@@ -8,8 +9,10 @@ import { parseCidr } from '../policy/parse-cidr.js';
 /** `--accept all` takes every suggested rule. */
 export const ACCEPT_ALL = 'all';
 
-export class EmitProfileError extends Error {
-  override readonly name = 'EmitProfileError';
+export class EmitProfileError extends EgressgateError<'EMIT_PROFILE'> {
+  constructor(message: string) {
+    super('EMIT_PROFILE', message);
+  }
 }
 
 type PolicyRule = PolicyView['rules'][number];

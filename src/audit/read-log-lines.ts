@@ -1,18 +1,13 @@
+import { EgressgateError } from '../egressgate-error.js';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 /** A log input that could not be read (missing file, corrupt gzip). Lines read before it still count. */
-export class LogReadError extends Error {
-  override readonly name = 'LogReadError';
-  readonly code = 'LOG_READ';
-  constructor(
-    readonly file: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${file}: ${message}`, options);
+export class LogReadError extends EgressgateError<'LOG_READ'> {
+  constructor(file: string, message: string, options: { cause?: unknown } = {}) {
+    super('LOG_READ', message, { file, ...options });
   }
 }
 

@@ -9,6 +9,7 @@ import { loadConfigWithOrigin, type ConfigOrigin } from '../config/load-config.j
 import { mergeServeFlags, type ServeFlags } from '../config/merge-serve-flags.js';
 import { readProxyPasswords } from '../config/read-proxy-passwords.js';
 import { resolveSettings } from '../config/resolve-settings.js';
+import { serveDefaults } from '../config/serve-defaults.js';
 import { createLogger, isLogLevel } from '../observe/create-logger.js';
 import type { RelayKind } from '../net/native-relay.js';
 import { selectRelay } from '../net/select-relay.js';
@@ -136,7 +137,7 @@ export function createServeCommand(): Command {
       'directory of profiles (repeatable: a later one replaces a profile of the same name; default: the shipped policies/)',
       collectList,
     )
-    .option('--listen <addr:port>', 'explicit proxy address (default 127.0.0.1:3128)')
+    .option('--listen <addr:port>', `explicit proxy address (default ${serveDefaults.listen})`)
     .option('--transparent-tls <addr:port[=dest_port]>', 'transparent TLS listener (repeatable)', collectList)
     .option(
       '--transparent-http <addr:port[=dest_port]>',
@@ -148,16 +149,22 @@ export function createServeCommand(): Command {
       'transparent listener for redirected traffic of any protocol; needs SO_ORIGINAL_DST (repeatable)',
       collectList,
     )
-    .option('--admin <addr:port>', 'admin server with /metrics, /healthz, /readyz (default 127.0.0.1:9090)')
-    .option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent (default info)')
+    .option(
+      '--admin <addr:port>',
+      `admin server with /metrics, /healthz, /readyz (default ${serveDefaults.admin})`,
+    )
+    .option(
+      '--log-level <level>',
+      `fatal | error | warn | info | debug | trace | silent (default ${serveDefaults.log.level})`,
+    )
     .option(
       '--log-decisions <which>',
-      'decision and close lines, whatever the log level: all | deny | none (default all)',
+      `decision and close lines, whatever the log level: all | deny | none (default ${serveDefaults.log.decisions})`,
     )
-    .option('--mode <mode>', 'enforce | report')
+    .option('--mode <mode>', `enforce | report (default ${serveDefaults.mode})`)
     .option(
       '--deny-style <style>',
-      'how denials look: forbidden (403 / TLS alert) | reset (TCP RST) | drop (silence)',
+      `how denials look: forbidden (403 / TLS alert) | reset (TCP RST) | drop (silence) (default ${serveDefaults.denyStyle})`,
     )
     .option('--latency <ms>', 'lab: delay every allowed connection by MS before dialing')
     .option(
@@ -167,7 +174,10 @@ export function createServeCommand(): Command {
     )
     .option('--upstream-proxy <url>', 'send allowed traffic through a parent proxy (http://HOST:PORT)')
     .option('--allow-client <cidr>', 'client addresses allowed to use the proxy (repeatable)', collectList)
-    .option('--workers <n|auto>', 'processes sharing the ports with SO_REUSEPORT (default 1; auto = CPUs)')
+    .option(
+      '--workers <n|auto>',
+      `processes sharing the ports with SO_REUSEPORT (default ${serveDefaults.workers}; auto = CPUs)`,
+    )
     .option('--demo', 'run a safe loopback demo (azure-arc-kubernetes, region westeurope)')
     .action(async (opts: ServeOptions) => {
       await runServe(opts);

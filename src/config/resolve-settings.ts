@@ -16,6 +16,8 @@ import {
   type ListenAddress,
 } from './parse-listen-address.js';
 import type { ParameterValue, ServeConfig } from './serve-config.js';
+import { serveDefaults } from './serve-defaults.js';
+import { deepFreeze } from './deep-freeze.js';
 import type { LogDestination, ServeSettings } from './serve-settings.js';
 
 export interface ResolveOptions {
@@ -74,11 +76,8 @@ function privateDestinationsOf(
   return { privateDestinations: cidrs };
 }
 
-/** local0: the facility conventionally left to the site's own applications. */
-const LOCAL0 = 16;
-
 function resolveLogDestination(log: ServeConfig['log']): LogDestination {
-  const destination = log?.destination ?? 'stdout';
+  const destination = log?.destination ?? serveDefaults.log.destination;
   if (destination === 'file') {
     if (log?.file === undefined) throw new ConfigError('log.destination file needs log.file: PATH');
     return { kind: 'file', path: log.file };
@@ -98,8 +97,8 @@ function resolveLogDestination(log: ServeConfig['log']): LogDestination {
       protocol: match[1] === 'tcp' ? 'tcp' : 'udp',
       host: (match[2] ?? '').replace(/^\[(.*)\]$/, '$1'),
       port,
-      facility: syslog.facility ?? LOCAL0,
-      appName: syslog.appName ?? 'egressgate',
+      facility: syslog.facility ?? serveDefaults.log.syslog.facility,
+      appName: syslog.appName ?? serveDefaults.log.syslog.appName,
     };
   }
   return { kind: 'stdout' };
@@ -132,8 +131,8 @@ function resolveGroups(
   listeners: readonly ListenAddress[],
   origin: ConfigOrigin | undefined,
 ): ClientGroup[] {
-  const mode: Mode = config.mode ?? 'enforce';
-  const denyStyle = config.denyStyle ?? 'forbidden';
+  const mode: Mode = config.mode ?? serveDefaults.mode;
+  const denyStyle = config.denyStyle ?? serveDefaults.denyStyle;
   const groups: ClientGroup[] = [];
   const lines = new Map<string, number | null>();
   for (const [index, g] of (config.clientGroups ?? []).entries()) {
@@ -199,14 +198,15 @@ function resolveWorkers(workers: ServeConfig['workers'], options: ResolveOptions
     if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
       throw new ConfigError(`workers: expected 1-256 or auto, got ${String(workers)}`);
     }
-    return workers ?? 1;
+    return workers ?? serveDefaults.workers;
   }
   return Math.min(256, Math.max(1, options.cpuCount ?? availableParallelism()));
 }
 
+/** The settings `serve` runs with: every absent key from `serveDefaults`, deeply frozen. */
 export function resolveSettings(config: ServeConfig, options: ResolveOptions): ServeSettings {
-  const listen = parseListenAddress(config.listen ?? '127.0.0.1:3128', 'listen');
-  const admin = parseListenAddress(config.admin ?? '127.0.0.1:9090', 'admin');
+  const listen = parseListenAddress(config.listen ?? serveDefaults.listen, 'listen');
+  const admin = parseListenAddress(config.admin ?? serveDefaults.admin, 'admin');
   const transparentTls = (config.transparentTls ?? []).map((a) =>
     parseTransparentAddress(a, 'transparentTls', 443),
   );
@@ -221,8 +221,7 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
       throw new ConfigError((err as Error).message);
     }
   });
-  const limits = config.limits ?? {};
-  return {
+  return deepFreeze({
     listen,
     admin,
     transparentTls,
@@ -236,25 +235,17 @@ export function resolveSettings(config: ServeConfig, options: ResolveOptions): S
     ),
     serviceTags: config.servicetags ?? null,
     connectTo,
-    latencyMs: config.latencyMs ?? 0,
+    latencyMs: config.latencyMs ?? serveDefaults.latencyMs,
     upstreamProxy: parseUpstreamProxy(config.upstreamProxy),
-    limits: {
-      maxConnections: limits.maxConnections ?? 10_000,
-      maxPendingConnections: limits.maxPendingConnections ?? 1_000,
-      helloTimeoutMs: limits.helloTimeoutMs ?? 10_000,
-      headersTimeoutMs: limits.headersTimeoutMs ?? 10_000,
-      maxHeaderBytes: limits.maxHeaderBytes ?? 16_384,
-      maxHelloBytes: limits.maxHelloBytes ?? 65_536,
-      peekTimeoutMs: limits.peekTimeoutMs ?? 2_000,
-    },
-    timeouts: { connectMs: config.timeouts?.connectMs ?? 60_000, idleMs: config.timeouts?.idleMs ?? 900_000 },
-    drainTimeoutMs: config.drainTimeoutMs ?? 30_000,
-    tunnelSniCheck: config.tunnelSniCheck ?? true,
+    limits: { ...serveDefaults.limits, ...config.limits },
+    timeouts: { ...serveDefaults.timeouts, ...config.timeouts },
+    drainTimeoutMs: config.drainTimeoutMs ?? serveDefaults.drainTimeoutMs,
+    tunnelSniCheck: config.tunnelSniCheck ?? serveDefaults.tunnelSniCheck,
     workers: resolveWorkers(config.workers, options),
     relay: config.relay ?? null,
-    logLevel: config.log?.level ?? 'info',
-    logDecisions: config.log?.decisions ?? 'all',
+    logLevel: config.log?.level ?? serveDefaults.log.level,
+    logDecisions: config.log?.decisions ?? serveDefaults.log.decisions,
     logDestination: resolveLogDestination(config.log),
-    deniedTopN: config.metrics?.deniedTopN ?? 50,
-  };
+    deniedTopN: config.metrics?.deniedTopN ?? serveDefaults.metrics.deniedTopN,
+  });
 }

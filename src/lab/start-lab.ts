@@ -1,3 +1,4 @@
+import { EgressgateError } from '../egressgate-error.js';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -14,9 +15,10 @@ import { createLabServer } from './create-lab-server.js';
 import { createLabCa, generateKeyPair, issueLeafCertificate, type KeyPair } from './lab-certificates.js';
 import { isSampleLabel, listLabEndpoints, type LabEndpoint } from './list-lab-endpoints.js';
 
-export class LabError extends Error {
-  override readonly name = 'LabError';
-  readonly code = 'LAB_SETUP';
+export class LabError extends EgressgateError<'LAB_SETUP'> {
+  constructor(message: string) {
+    super('LAB_SETUP', message);
+  }
 }
 
 export interface LabOptions {

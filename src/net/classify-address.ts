@@ -1,3 +1,4 @@
+import { EgressgateError } from '../egressgate-error.js';
 import net, { type BlockList, type SocketAddress } from 'node:net';
 import { requireCidr } from '../policy/parse-cidr.js';
 import { LOOPBACK_RANGES, METADATA_RANGES, UNSPECIFIED_RANGES } from '../policy/protected-ranges.js';
@@ -20,11 +21,9 @@ export type AddressClass =
   | 'documentation'
   | 'benchmarking';
 
-export class InvalidAddressError extends Error {
-  readonly code = 'invalid_address';
+export class InvalidAddressError extends EgressgateError<'INVALID_ADDRESS'> {
   constructor(readonly input: string) {
-    super(`not an IP address: ${JSON.stringify(input)}`);
-    this.name = 'InvalidAddressError';
+    super('INVALID_ADDRESS', `not an IP address: ${JSON.stringify(input)}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { EgressgateError } from '../egressgate-error.js';
 import { normalizeWireHost, type HostPort } from './parse-host-port.js';
 import { parsePort } from './parse-port.js';
 
@@ -9,9 +10,10 @@ export interface ConnectToRule {
   readonly toPort: number | null;
 }
 
-export class ConnectToError extends Error {
-  override readonly name = 'ConnectToError';
-  readonly code = 'invalid_connect_to';
+export class ConnectToError extends EgressgateError<'INVALID_CONNECT_TO'> {
+  constructor(message: string) {
+    super('INVALID_CONNECT_TO', message);
+  }
 }
 
 // Splits on ':' outside brackets so IPv6 literals can be written as [::1].

@@ -1,3 +1,4 @@
+import { EgressgateError } from '../egressgate-error.js';
 /** Typed dial failures; each maps to one RFC 9209 error and one HTTP status. */
 export type DialErrorCode =
   | 'dns_error'
@@ -9,15 +10,7 @@ export type DialErrorCode =
   | 'proxy_internal_error';
 
 /** A dial that did not produce a connection. The code is the RFC 9209 error type it maps to. */
-export class DialError extends Error {
-  override readonly name = 'DialError';
-  constructor(
-    readonly code: DialErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class DialError extends EgressgateError<DialErrorCode> {}
 
 export interface DialErrorResponse {
   readonly status: number;

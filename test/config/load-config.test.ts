@@ -75,6 +75,31 @@ describe('config file', () => {
     expect(err.message.startsWith(`/etc/egressgate.yaml:${line}: `)).toBe(true);
   });
 
+  it.each([
+    [
+      'at the top level',
+      'listen: 127.0.0.1:3128\nmode: report\ndenyStlye: drop\n',
+      3,
+      'denyStlye',
+      'denyStyle',
+    ],
+    [
+      'in a client group',
+      'clientGroups:\n  - name: g\n    cidrs: [10.0.0.0/8]\n    profile: [a]\n',
+      4,
+      'profile',
+      'profiles',
+    ],
+    ['in limits', 'limits:\n  maxConection: 5\n', 2, 'maxConection', 'maxConnections'],
+  ])('a misspelt key %s gets "did you mean", with the file and line', (_where, text, line, typo, meant) => {
+    const err = errorOf(() => parseConfigText(text, '/etc/egressgate.yaml'));
+    expect(err.file).toBe('/etc/egressgate.yaml');
+    expect(err.line).toBe(line);
+    expect(err.message).toMatch(
+      new RegExp(`^/etc/egressgate\\.yaml:${line}: unknown key '${typo}' .*; did you mean '${meant}'\\?`),
+    );
+  });
+
   it('refuses a non-loopback listener without client groups, and says why', () => {
     const err = errorOf(() => resolveSettings({ listen: '0.0.0.0:3128' }, { defaultPoliciesDir: '/p/' }));
     expect(err.message).toMatch(/refusing to listen on 0\.0\.0\.0:3128 with no client groups/);
@@ -114,6 +139,23 @@ describe('config file', () => {
       admin: '127.0.0.1:9090',
     });
     expect(() => mergeServeFlags({}, { mode: 'block' })).toThrow(/--mode must be enforce or report/);
+  });
+
+  it.each([
+    [{ listen: ':3128' }, '--listen must be ADDR:PORT, not ":3128"'],
+    [{ allowClient: ['10.0.0.0/8', 'everyone'] }, '--allow-client must be a CIDR, not "everyone"'],
+    [{ set: { Region: 'x' } }, '--set must be KEY=VALUE, KEY a parameter name (a-z, 0-9, _), not "Region"'],
+    [{ latency: '-5' }, '--latency must be a whole number of milliseconds, not "-5"'],
+    [{ workers: '257' }, '--workers must be a number of processes (1-256) or auto, not "257"'],
+    [{ logDecisions: 'some' }, '--log-decisions must be all, deny or none, not "some"'],
+    [
+      { upstreamProxy: 'https://parent:3128' },
+      '--upstream-proxy must be http://HOST:PORT, not "https://parent:3128"',
+    ],
+  ])('checks flags with the config schema and names the flag: %j', (flags, message) => {
+    const err = errorOf(() => mergeServeFlags(parseConfigText(full, 'gate.yaml'), flags));
+    expect(err.message).toBe(message);
+    expect(err.code).toBe('CONFIG_INVALID');
   });
 
   it('requires a password for every proxy user a group names', () => {

@@ -161,7 +161,7 @@ describe('classifyAddress', () => {
     (bad) => {
       expect(() => classifyAddress(bad)).toThrow(InvalidAddressError);
       expect(() => classifyAddress(bad)).toThrow(
-        expect.objectContaining({ code: 'invalid_address' }) as Error,
+        expect.objectContaining({ code: 'INVALID_ADDRESS' }) as Error,
       );
     },
   );
