@@ -1,10 +1,4 @@
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EgressRequest, RequestKind } from '../egress-request.js';
 import { parseConnectTarget } from '../net/parse-connect-target.js';
@@ -16,6 +10,7 @@ import { ConnectFront } from './create-connect-front.js';
 import { createConnectResponder } from './create-connect-responder.js';
 import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
+import { createProxyHttpServer } from './create-proxy-http-server.js';
 import { createSocketQueue } from './create-socket-queue.js';
 import type { ListenerOptions } from './listener-options.js';
 import { readAbsoluteTarget, type AbsoluteTarget } from './read-absolute-target.js';
@@ -96,18 +91,7 @@ function createExplicitServers(
       ? { helloTimeoutMs: options.helloTimeoutMs, maxHelloBytes: options.maxHelloBytes }
       : undefined;
 
-  const server = createServer({
-    maxHeaderSize: options.maxHeaderBytes,
-    headersTimeout: options.headersTimeoutMs,
-    requestTimeout: 0,
-    requireHostHeader: false,
-    connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
-    keepAliveTimeout: 5_000,
-  });
-  // Node keeps only the first 2000 header lines in req.headers but frames the body by all of them:
-  // a Transfer-Encoding past line 2000 was never forwarded, and the body went out unframed.
-  // maxHeaderBytes bounds the header section already.
-  server.maxHeadersCount = 0;
+  const server = createProxyHttpServer(options);
 
   const connect: StartConnect = (socket, url, headers, head, queued) => {
     const target = parseConnectTarget(url);

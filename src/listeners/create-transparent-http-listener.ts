@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EgressRequest, ListenerName, RequestKind } from '../egress-request.js';
 import { parseHostPort } from '../net/parse-host-port.js';
@@ -8,6 +8,7 @@ import { answerClientError } from './answer-client-error.js';
 import { checkUpgradeRequest } from './check-upgrade-request.js';
 import { createForwardProxy } from './create-forward-proxy.js';
 import { createForwardResponder } from './create-forward-responder.js';
+import { createProxyHttpServer } from './create-proxy-http-server.js';
 import { createSocketQueue } from './create-socket-queue.js';
 import type { ListenerOptions } from './listener-options.js';
 import { readOriginForm } from './read-origin-form.js';
@@ -55,18 +56,7 @@ export function createTransparentHttpListener(
     return { request, valid: target !== null && split !== null, loop: destination.loop };
   };
 
-  const server = createServer({
-    maxHeaderSize: options.maxHeaderBytes,
-    headersTimeout: options.headersTimeoutMs,
-    requestTimeout: 0,
-    requireHostHeader: false,
-    connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
-    keepAliveTimeout: 5_000,
-  });
-  // Node keeps only the first 2000 header lines in req.headers but frames the body by all of them:
-  // a Transfer-Encoding past line 2000 was never forwarded, and the body went out unframed.
-  // maxHeaderBytes bounds the header section already.
-  server.maxHeadersCount = 0;
+  const server = createProxyHttpServer(options);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const { request, valid, loop } = toRequest(req, 'http');
     const responder = createForwardResponder(proxy, req, { res }, options.idleMs);
