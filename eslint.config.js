@@ -10,8 +10,9 @@ import tseslint from 'typescript-eslint';
  * Service Tags file reading sits under policy, the profile builders beside the commands that use them.
  */
 const layers = [
-  // The base of every error class: below everything, so every layer's errors can extend it.
-  ['egressgate-error.ts'],
+  // The base of every error class, and the address vocabulary (ports, CIDRs, IPv4-mapped addresses,
+  // host:port): below everything, so every layer can use them.
+  ['egressgate-error.ts', 'address/'],
   ['egress-request.ts', 'servicetags/'],
   ['policy/'],
   ['net/'],

@@ -1,5 +1,5 @@
 import type { ClientSummary, DestinationRow, DocumentRow } from './audit-report.js';
-import { formatHostPort } from '../net/format-host-port.js';
+import { formatHostPort } from '../address/format-host-port.js';
 
 /** How report values read to a person; every human-facing format uses these so they agree. */
 

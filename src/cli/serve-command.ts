@@ -19,7 +19,7 @@ import { superviseApp } from '../reload/supervise-app.js';
 import { serveWithWorkers } from '../workers/serve-with-workers.js';
 import { collectKeyValue, collectList } from './collect.js';
 import { defaultPoliciesDir } from './default-policies-dir.js';
-import { formatAddress } from '../net/format-host-port.js';
+import { formatAddress } from '../address/format-host-port.js';
 
 interface ServeOptions extends ServeFlags {
   readonly config?: string;

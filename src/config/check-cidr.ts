@@ -1,4 +1,4 @@
-import { readCidr } from '../policy/parse-cidr.js';
+import { readCidr } from '../address/read-cidr.js';
 
 /**
  * Why a client group's CIDR (`cidrs`, `allowClients`) cannot be used, or null when it can. Unlike a

@@ -1,5 +1,5 @@
 import { parseBindAddress } from '../net/parse-bind-address.js';
-import { parsePort } from '../net/parse-port.js';
+import { parsePort } from '../address/parse-port.js';
 import { ConfigError } from './config-error.js';
 
 /** Where a listener (or the admin server) binds, as `parseBindAddress` reads it. */

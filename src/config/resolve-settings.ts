@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseConnectTo } from '../net/connect-to.js';
 import type { HostPort } from '../net/parse-host-port.js';
-import { parsePort } from '../net/parse-port.js';
+import { parsePort } from '../address/parse-port.js';
 import type { Mode } from '../policy/decision.js';
 import { parseCidr } from '../policy/parse-cidr.js';
 import { findProtectedOverlap } from '../policy/protected-ranges.js';

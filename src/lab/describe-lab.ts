@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { AppAddresses } from '../app.js';
 import type { LabEndpoint } from './list-lab-endpoints.js';
-import { formatAddress } from '../net/format-host-port.js';
+import { formatAddress } from '../address/format-host-port.js';
 
 function exampleUrl(endpoints: readonly LabEndpoint[]): string {
   const https = endpoints.find((e) => e.ports.includes('443'));

@@ -9,7 +9,7 @@ import type { ServeSettings } from '../config/serve-settings.js';
 import type { SocketAddress } from '../egress-request.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import type { Mode } from '../policy/decision.js';
-import { formatAddress } from '../net/format-host-port.js';
+import { formatAddress } from '../address/format-host-port.js';
 import { listenServer, closeServer } from '../net/listen-server.js';
 import { createLabServer } from './create-lab-server.js';
 import { createLabCa, generateKeyPair, issueLeafCertificate, type KeyPair } from './lab-certificates.js';

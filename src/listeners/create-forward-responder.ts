@@ -4,7 +4,7 @@ import type HttpProxy from 'http-proxy';
 import type { EgressRequest } from '../egress-request.js';
 import type { Connection } from '../net/create-dialer.js';
 import type { CloseReason } from '../net/close-reason.js';
-import { formatHostPort } from '../net/format-host-port.js';
+import { formatHostPort } from '../address/format-host-port.js';
 import { applyDenyStyle } from '../proxy/apply-deny-style.js';
 import type { EgressResponder } from '../proxy/egress-responder.js';
 import type { Tunnel } from '../net/tunnel.js';

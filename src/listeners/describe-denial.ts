@@ -3,7 +3,7 @@ import type { Deny } from '../policy/decision.js';
 import { dialErrorResponses } from '../net/dial-error.js';
 import type { DialErrorCode } from '../net/dial-error.js';
 import { formatProxyStatus } from './proxy-status.js';
-import { formatHostPort } from '../net/format-host-port.js';
+import { formatHostPort } from '../address/format-host-port.js';
 
 export interface HttpAnswer {
   readonly status: number;

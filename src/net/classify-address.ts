@@ -1,6 +1,6 @@
 import { EgressgateError } from '../egressgate-error.js';
 import net, { type BlockList, type SocketAddress } from 'node:net';
-import { requireCidr } from '../policy/parse-cidr.js';
+import { requireCidr } from '../address/read-cidr.js';
 import { LOOPBACK_RANGES, METADATA_RANGES, UNSPECIFIED_RANGES } from '../policy/protected-ranges.js';
 
 /**

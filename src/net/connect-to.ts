@@ -1,6 +1,6 @@
 import { EgressgateError } from '../egressgate-error.js';
 import { normalizeWireHost, type HostPort } from './parse-host-port.js';
-import { parsePort } from './parse-port.js';
+import { parsePort } from '../address/parse-port.js';
 
 /** One curl-style `HOST1:PORT1:HOST2:PORT2` mapping; null fields match any / keep the original. */
 export interface ConnectToRule {

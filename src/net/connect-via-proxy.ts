@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { DialError } from './dial-error.js';
 import type { HostPort } from './parse-host-port.js';
-import { formatHostPort } from './format-host-port.js';
+import { formatHostPort } from '../address/format-host-port.js';
 
 const maxResponseBytes = 16 * 1024;
 

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { SocketAddress } from '../egress-request.js';
-import { mappedIPv4, unmapIPv4 } from './unmap-ipv4.js';
+import { mappedIPv4, unmapIPv4 } from '../address/unmap-ipv4.js';
 
 /** The C addon in native/ (built by scripts/build-native.mjs; optional). */
 export interface OriginalDstAddon {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { HostPort } from './parse-host-port.js';
-import { parsePort } from './parse-port.js';
+import { parsePort } from '../address/parse-port.js';
 
 export type ParsedBindAddress = { ok: true; address: HostPort } | { ok: false; error: string };
 

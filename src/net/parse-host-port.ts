@@ -1,5 +1,5 @@
 import { normalizeHost } from '../policy/normalize-host.js';
-import { parsePort } from './parse-port.js';
+import { parsePort } from '../address/parse-port.js';
 
 export interface HostPort {
   readonly host: string;

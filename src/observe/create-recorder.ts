@@ -11,7 +11,7 @@ import { createFlatRecordLogger } from './create-logger.js';
 import { createRecordWriter } from './create-record-writer.js';
 import type { CloseLine } from './decision-log-line.js';
 import { closeLineText, decisionLineText, type DecisionHead } from './log-line-text.js';
-import { formatAddress } from '../net/format-host-port.js';
+import { formatAddress } from '../address/format-host-port.js';
 import { redactUserinfo } from './redact-userinfo.js';
 
 export interface RecorderDeps {

@@ -1,5 +1,6 @@
 import { parseHostPattern, type HostPattern } from './host-pattern.js';
-import { parseCidr, type Cidr } from './parse-cidr.js';
+import { type Cidr } from '../address/read-cidr.js';
+import { parseCidr } from './parse-cidr.js';
 import { findProtectedOverlap } from './protected-ranges.js';
 import { PolicyError } from './policy-error.js';
 import type { LoadedProfile, RuleDocument } from './profile-document.js';

@@ -1,7 +1,8 @@
 import { selectServiceTags } from '../servicetags/select-service-tags.js';
 import type { ServiceTagsFile } from '../servicetags/parse-service-tags.js';
 import { ServiceTagsError } from '../servicetags/service-tags-error.js';
-import { parseCidr, type Cidr } from './parse-cidr.js';
+import { type Cidr } from '../address/read-cidr.js';
+import { parseCidr } from './parse-cidr.js';
 import { PolicyError } from './policy-error.js';
 
 /**

@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url';
 import { isIPv6 } from 'node:net';
+import { mappedIPv4 } from '../address/unmap-ipv4.js';
 
 export type NormalizedHost =
   | { readonly kind: 'name'; readonly host: string }
@@ -111,12 +112,8 @@ function normalizeIPv6(host: string): NormalizedHost | null {
   try {
     const parsed = new URL(`http://[${host}]/`).hostname.slice(1, -1);
     // An IPv4-mapped address reaches the IPv4 host: decide and classify it as that host.
-    const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(parsed);
-    if (mapped) {
-      const hi = parseInt(mapped[1] ?? '0', 16);
-      const lo = parseInt(mapped[2] ?? '0', 16);
-      return { kind: 'ipv4', host: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}` };
-    }
+    const mapped = mappedIPv4(parsed);
+    if (mapped !== null) return { kind: 'ipv4', host: mapped };
     return { kind: 'ipv6', host: parsed };
   } catch {
     return null;

@@ -1,5 +1,5 @@
 import { BlockList } from 'node:net';
-import { requireCidr, type Cidr } from './parse-cidr.js';
+import { requireCidr, type Cidr } from '../address/read-cidr.js';
 
 /** Addresses that mean "this host" or "any host": never a destination. */
 export const UNSPECIFIED_RANGES: readonly string[] = ['0.0.0.0/32', '::/128'];

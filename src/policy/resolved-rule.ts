@@ -1,5 +1,5 @@
 import type { HostPattern } from './host-pattern.js';
-import type { Cidr } from './parse-cidr.js';
+import type { Cidr } from '../address/read-cidr.js';
 import type { PortSet } from './port-set.js';
 import type { Provenance } from './profile-document.js';
 

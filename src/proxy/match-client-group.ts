@@ -2,8 +2,8 @@ import { BlockList, isIPv6 } from 'node:net';
 import { checkCidr } from '../config/check-cidr.js';
 import type { ClientGroup } from '../config/client-group.js';
 import { ConfigError } from '../config/config-error.js';
-import { unmapIPv4 } from '../net/unmap-ipv4.js';
-import { readCidr } from '../policy/parse-cidr.js';
+import { unmapIPv4 } from '../address/unmap-ipv4.js';
+import { readCidr } from '../address/read-cidr.js';
 
 export interface GroupMatcher<G extends ClientGroup> {
   readonly group: G;

@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import type { SocketAddress } from '../egress-request.js';
-import { unmapIPv4 } from '../net/unmap-ipv4.js';
+import { unmapIPv4 } from '../address/unmap-ipv4.js';
 
 function isAnyOrLoopback(address: string): boolean {
   return address === '0.0.0.0' || address === '::' || address === '::1' || /^127\./.test(address);

@@ -31,6 +31,8 @@ describe('import layers (eslint no-restricted-imports, docs/design.md "Layers")'
     ['src/listeners/probe.ts', "export type { App } from '../app.js';"],
     ['src/app.ts', "import { startLab } from './lab/start-lab.js';\nexport { startLab };"],
     ['src/audit/probe.ts', "export { startLab } from '../lab/start-lab.js';"],
+    ['src/address/probe.ts', "export type { EgressRequest } from '../egress-request.js';"],
+    ['src/address/probe.ts', "export { parseCidr } from '../policy/parse-cidr.js';"],
   ];
   it.each(upward)('%s: %s fails lint', async (file, code) => {
     const errors = await layerErrors(file, code);
@@ -44,6 +46,8 @@ describe('import layers (eslint no-restricted-imports, docs/design.md "Layers")'
     ['src/cli/probe.ts', "export { createApp } from '../app.js';"],
     ['src/servicetags/build-probe.ts', "export { parsePortSet } from '../policy/port-set.js';"],
     ['src/policy/probe.ts', "export type { ServiceTagsFile } from '../servicetags/parse-service-tags.js';"],
+    ['src/policy/probe.ts', "export { mappedIPv4 } from '../address/unmap-ipv4.js';"],
+    ['src/servicetags/probe.ts', "export { readCidr } from '../address/read-cidr.js';"],
   ];
   it.each(downward)('%s: %s passes', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);

@@ -8,7 +8,7 @@ import { createMetrics } from '../../src/observe/create-metrics.js';
 import { createRecordWriter, jsonString } from '../../src/observe/create-record-writer.js';
 import { createRecorder } from '../../src/observe/create-recorder.js';
 import { DeniedTracker } from '../../src/observe/denied-tracker.js';
-import { formatAddress } from '../../src/net/format-host-port.js';
+import { formatAddress } from '../../src/address/format-host-port.js';
 import type { CloseLine, DecisionLine } from '../../src/observe/decision-log-line.js';
 import type { ConnectionRecord } from '../../src/observe/recorder.js';
 import { redactUserinfo } from '../../src/observe/redact-userinfo.js';

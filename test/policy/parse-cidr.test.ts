@@ -1,6 +1,7 @@
 import { BlockList } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { parseCidr, readCidr, requireCidr } from '../../src/policy/parse-cidr.js';
+import { readCidr, requireCidr } from '../../src/address/read-cidr.js';
+import { parseCidr } from '../../src/policy/parse-cidr.js';
 
 describe('readCidr: the one CIDR syntax', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePort } from '../../src/net/parse-port.js';
+import { parsePort } from '../../src/address/parse-port.js';
 
 describe('parsePort', () => {
   it.each([

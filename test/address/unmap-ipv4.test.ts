@@ -1,6 +1,6 @@
 import { BlockList } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { mappedIPv4, unmapIPv4 } from '../../src/net/unmap-ipv4.js';
+import { mappedIPv4, unmapIPv4 } from '../../src/address/unmap-ipv4.js';
 
 describe('mappedIPv4 / unmapIPv4', () => {
   it.each([

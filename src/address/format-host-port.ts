@@ -1,5 +1,3 @@
-import type { SocketAddress } from '../egress-request.js';
-
 /**
  * "host:port", with an IPv6 address in brackets so the port stays unambiguous. The one spelling of an
  * authority in logs, answers, the parent-proxy CONNECT and reports (a name never contains ':').
@@ -9,6 +7,6 @@ export function formatHostPort(host: string, port: number): string {
 }
 
 /** formatHostPort of a socket address ("ip:port"). */
-export function formatAddress(a: SocketAddress): string {
+export function formatAddress(a: { readonly address: string; readonly port: number }): string {
   return formatHostPort(a.address, a.port);
 }
