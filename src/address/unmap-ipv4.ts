@@ -13,7 +13,9 @@ export function mappedIPv4(address: string): string | null {
   if (lower.startsWith(MAPPED_PREFIX) && isIPv4(lower.slice(MAPPED_PREFIX.length))) {
     return lower.slice(MAPPED_PREFIX.length);
   }
-  if (!lower.includes('ffff') || !isIPv6(lower)) return null;
+  // A zone id (fe80::1%eth0, how Node reports a link-local peer) names a link, which no IPv4-mapped
+  // address has; URL would throw on it, and this runs for every client.
+  if (!lower.includes('ffff') || lower.includes('%') || !isIPv6(lower)) return null;
   // WHATWG URL serialisation is canonical (compressed, hex): one spelling to match.
   const canonical = new URL(`http://[${lower}]/`).hostname.slice(1, -1);
   const tail = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);

@@ -24,6 +24,9 @@ describe('mappedIPv4 / unmapIPv4', () => {
 
   it.each([
     '1.2.3.4',
+    // A link-local peer with its zone id, as Node reports it: not mapped, and no exception.
+    'fe80::ffff:1%eth0',
+    'fe80::ffff:ffff:1%2',
     '::1',
     '::',
     '2001:db8::1',

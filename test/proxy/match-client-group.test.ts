@@ -36,6 +36,12 @@ describe('client-group CIDRs (the one CIDR syntax, readCidr)', () => {
     },
   );
 
+  it('matches a link-local client that Node reports with its zone id', () => {
+    const matchers = compileGroupMatchers([group('link', ['fe80::/10'])]);
+    expect(matchClientGroup(matchers, 'fe80::ffff:1%eth0', undefined)?.name).toBe('link');
+    expect(matchClientGroup(matchers, 'fe80::1%2', undefined)?.name).toBe('link');
+  });
+
   it('matches a dual-stack listener IPv4 client, in any spelling, against IPv4 ranges', () => {
     const matchers = compileGroupMatchers([group('v6', ['fd00::/8']), group('v4', ['10.0.0.0/8'])]);
     for (const client of ['10.1.2.3', '::ffff:10.1.2.3', '::FFFF:10.1.2.3', '::ffff:a01:203']) {
