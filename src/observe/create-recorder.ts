@@ -153,6 +153,27 @@ export function createRecorder(deps: RecorderDeps): ObservingRecorder {
       flush(request.id, null, code);
     },
 
+    failed(request: EgressRequest, error: unknown): void {
+      flush(request.id, null);
+      limitScopes.delete(request.id);
+      counted.delete(request.id);
+      const listener = connected.get(request.id);
+      if (listener !== undefined) {
+        connected.delete(request.id);
+        metrics.activeConnections.dec({ listener });
+      }
+      deps.logger.error(
+        {
+          event: 'egress_error',
+          conn: request.id,
+          listener: request.listener,
+          client: request.client.address,
+          error: error instanceof Error ? error.message : String(error),
+        },
+        'connection closed by an internal error',
+      );
+    },
+
     closed(record: ConnectionRecord): void {
       const { request } = record;
       flush(request.id, record.dialed);

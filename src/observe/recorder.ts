@@ -29,4 +29,9 @@ export interface Recorder {
   relayed?(request: EgressRequest, bytesOut: number, bytesIn: number): void;
   /** Which connection limit refused this request; called before decided(). */
   limitReached?(request: EgressRequest, scope: 'global' | 'group'): void;
+  /**
+   * A bug cut this connection short before its close line: say so, and forget what was held for it
+   * (a decision line waiting for the dial, its place in the open-connections gauge).
+   */
+  failed?(request: EgressRequest, error: unknown): void;
 }

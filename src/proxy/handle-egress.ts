@@ -102,8 +102,9 @@ export function handleEgress(
   responder: EgressResponder,
   listenerDenial?: DenyReason,
 ): Promise<void> {
-  return processEgress(ctx, request, client, responder, listenerDenial).catch(() => {
+  return processEgress(ctx, request, client, responder, listenerDenial).catch((error: unknown) => {
     client.destroy();
+    ctx.recorder.failed?.(request, error);
   });
 }
 

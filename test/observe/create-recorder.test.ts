@@ -257,4 +257,22 @@ describe('connection limit rejections', () => {
     expect(await value('egressgate_connection_limit_rejections_total', { scope: 'group' })).toBe(1);
     expect(await value('egressgate_connection_limit_rejections_total', { scope: 'unknown' })).toBe(1);
   });
+
+  it('a connection a bug cut short: the held decision line, one error line, and the gauge back to 0', async () => {
+    const { lines, recorder, value } = setup();
+    recorder.decided(connectRequest, 'arc', allow('azure-arc-kubernetes', 'arm'), 'enforce');
+    recorder.connected(connectRequest, { address: '192.0.2.10', port: 443 }, 0.02);
+    expect(await value('egressgate_active_connections', { listener: 'explicit' })).toBe(1);
+    recorder.failed(connectRequest, new TypeError('Invalid URL'));
+    expect(lines.map((l) => l['msg'])).toEqual(['decision', 'connection closed by an internal error']);
+    expect(lines[1]).toMatchObject({
+      level: 'error',
+      event: 'egress_error',
+      conn: 'c-1',
+      listener: 'explicit',
+      client: '10.1.0.5',
+      error: 'Invalid URL',
+    });
+    expect(await value('egressgate_active_connections', { listener: 'explicit' })).toBe(0);
+  });
 });
