@@ -39,6 +39,7 @@ export type LimitScope = 'global' | 'group';
 export interface ObservingRecorder extends Recorder {
   /** Call before `decided` with the `connection_limit` denial; without it the scope is counted as "unknown". */
   limitReached(request: EgressRequest, scope: LimitScope): void;
+  failed(request: EgressRequest, error: unknown): void;
 }
 
 /**

@@ -47,6 +47,11 @@ function holdSilently(socket: Socket, holdMs: number): void {
   // Bytes are read and thrown away rather than left unread: only reading lets egressgate see the
   // client's FIN, so a held socket (and its connection slot) is freed as soon as the client gives up.
   socket.on('data', noop);
+  // A client that sent its FIN while the decision was awaited has nothing left to hold open.
+  if (socket.readableEnded) {
+    socket.destroy();
+    return;
+  }
   socket.once('end', () => socket.destroy());
   // A held socket still reports errors (a client RST); they end the hold, never the process.
   socket.on('error', noop);

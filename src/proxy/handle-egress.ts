@@ -160,8 +160,10 @@ function refuse(ctx: EgressContext, conn: EgressConnection, deny: Deny): void {
   const style = deny.reason === 'connection_limit' ? 'forbidden' : (group?.denyStyle ?? 'forbidden');
   if (style === 'drop' && conn.holdsSlot && group !== null) {
     // A held socket is a connection like any other: it keeps its slot until the client leaves.
+    // A client that left during the decision's awaits has closed already: no 'close' is coming.
     conn.holdsSlot = false;
-    conn.client.once('close', () => ctx.active.release(group.name));
+    if (conn.client.closed) ctx.active.release(group.name);
+    else conn.client.once('close', () => ctx.active.release(group.name));
   }
   conn.responder.deny(conn.request, deny, style);
   close(ctx, conn, deny);

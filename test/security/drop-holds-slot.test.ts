@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import type { Resolver } from '../../src/net/create-dialer.js';
 import { pollUntil } from '../faults/leak-check.js';
 import { openTunnel } from '../support/open-tunnel.js';
 import { startTcpUpstream } from '../support/start-upstream.js';
@@ -60,5 +61,50 @@ describe('drop deny style and connection limits', () => {
     });
     expect(after.status).toBe(200);
     after.socket.destroy();
+  });
+});
+
+// A refusal found only after the name resolved (here private_address) comes after an await: a client
+// that left meanwhile has already closed, and waiting for its 'close' would hold the slot for ever.
+const slowPrivate: Resolver = () =>
+  new Promise((resolve) => setTimeout(() => resolve([{ address: '10.0.0.5', family: 4 }]), 300));
+const late = useGate(
+  {},
+  () => ({
+    clientGroups: [
+      {
+        name: 'dropper',
+        cidrs: ['127.0.0.2/32'],
+        profiles: ['egress-test'],
+        denyStyle: 'drop',
+        maxConnections: 1,
+      },
+    ],
+  }),
+  () => ({ resolver: slowPrivate }),
+);
+
+describe('drop deny style after a slow resolution', () => {
+  it('a client that left before the refusal gives its slot back', async () => {
+    const socket = connect({
+      host: '127.0.0.1',
+      port: late.gate.addresses.listen.port,
+      localAddress: '127.0.0.2',
+    });
+    socket.on('error', () => undefined);
+    socket.write('CONNECT private.example.test:443 HTTP/1.1\r\nHost: private.example.test:443\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(late.gate.app.activeConnections()).toBe(1);
+    socket.destroy();
+    const decision = await late.gate.waitForLine(
+      (l) => l['msg'] === 'decision' && l['host'] === 'private.example.test',
+    );
+    expect(decision).toMatchObject({ decision: 'deny', reason: 'private_address' });
+    expect(
+      await pollUntil(
+        () => late.gate.app.activeConnections(),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
   });
 });
