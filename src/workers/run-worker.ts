@@ -100,9 +100,16 @@ async function drainAndExit(signal: string): Promise<void> {
   }
 }
 
+// Time a last flush may take before the worker exits regardless (the primary may be gone).
+const FLUSH_ON_EXIT_MS = 2_000;
+
 function exit(code: number): void {
-  // pino flushes its stdout buffer synchronously on exit, so the last lines reach the primary.
-  process.exit(code);
+  // pino's exit-time flushSync writes only lines not yet handed to libuv's thread pool; a batch that
+  // is with the pool when process.exit runs is lost (a worker's last close lines, under load). Wait
+  // for the destination to drain first.
+  if (logger === null) process.exit(code);
+  setTimeout(() => process.exit(code), FLUSH_ON_EXIT_MS).unref();
+  logger.flush(() => process.exit(code));
 }
 
 // A reload sent while this worker is still starting must apply after the start's own policy load,
