@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Upstream } from '../support/start-upstream.js';
-import { openTunnel } from '../support/open-tunnel.js';
+import { openTunnel, connectStatus } from '../support/open-tunnel.js';
 import { makePolicyDir, PROFILE, startEchoUpstream, type PolicyDir } from './ops-fixture.js';
 import { spawnServe } from './spawn-serve.js';
 
@@ -41,13 +41,6 @@ afterAll(async () => {
   await rm(configDir, { recursive: true, force: true });
 });
 
-/** Status of a CONNECT; an allowed tunnel is closed again so the drain at the end has nothing to wait for. */
-async function statusOf(proxyPort: number, target: string): Promise<number> {
-  const t = await openTunnel(proxyPort, target);
-  t.socket.destroy();
-  return t.status;
-}
-
 function config(profile: string, extra = ''): string {
   return [
     'listen: 127.0.0.1:0',
@@ -67,12 +60,12 @@ describe('config file change (real CLI)', () => {
     const gate = await spawnServe(file);
     const tunnel = await openTunnel(gate.proxyPort, 'one.ops.test:443');
     expect(await tunnel.roundTrip('one')).toBe('one');
-    expect(await statusOf(gate.proxyPort, 'two.ops.test:443')).toBe(403);
+    expect(await connectStatus(gate.proxyPort, 'two.ops.test:443')).toBe(403);
 
     await writeFile(file, config('ops-other'));
     await gate.waitForLine((l) => l['event'] === 'policy_reload' && l['result'] === 'success');
-    expect(await statusOf(gate.proxyPort, 'two.ops.test:443')).toBe(200);
-    expect(await statusOf(gate.proxyPort, 'one.ops.test:443')).toBe(403);
+    expect(await connectStatus(gate.proxyPort, 'two.ops.test:443')).toBe(200);
+    expect(await connectStatus(gate.proxyPort, 'one.ops.test:443')).toBe(403);
     expect(await tunnel.roundTrip('still open')).toBe('still open');
 
     await writeFile(file, config('ops-other', 'mode: sometimes'));
@@ -80,7 +73,7 @@ describe('config file change (real CLI)', () => {
       (l) => l['event'] === 'policy_reload' && l['result'] === 'failure',
     );
     expect(failure).toMatchObject({ level: 'error', file, line: 6 });
-    expect(await statusOf(gate.proxyPort, 'two.ops.test:443')).toBe(200);
+    expect(await connectStatus(gate.proxyPort, 'two.ops.test:443')).toBe(200);
 
     tunnel.socket.end();
     gate.child.kill('SIGTERM');

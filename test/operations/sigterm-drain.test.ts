@@ -1,12 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayKind } from '../../src/net/native-relay.js';
 import { describeRelays } from '../support/relays.js';
 import type { Upstream } from '../support/start-upstream.js';
-import { openTunnel } from '../support/open-tunnel.js';
+import { openTunnel, connectStatus, isRefused } from '../support/open-tunnel.js';
 import { makePolicyDir, PROFILE, startEchoUpstream, type PolicyDir } from './ops-fixture.js';
 import { spawnServe, type ServeProcess } from './spawn-serve.js';
 
@@ -45,28 +44,10 @@ async function serve(drainTimeoutMs: number, relay?: RelayKind): Promise<ServePr
   return p;
 }
 
-/** Status of a CONNECT; an allowed tunnel is closed again so a later drain has nothing to wait for. */
-async function statusOf(proxyPort: number, target: string): Promise<number> {
-  const t = await openTunnel(proxyPort, target);
-  t.socket.destroy();
-  return t.status;
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('error', () => resolve(true));
-  });
-}
-
 describe('reload in the real process', () => {
   it('reloads on SIGHUP, and keeps the old policy when a profile file turns invalid', async () => {
     const gate = await serve(1000);
-    expect(await statusOf(gate.proxyPort, 'new.ops.test:443')).toBe(403);
+    expect(await connectStatus(gate.proxyPort, 'new.ops.test:443')).toBe(403);
     const tunnel = await openTunnel(gate.proxyPort, 'drain.ops.test:443');
 
     await policy.allow(['drain.ops.test', 'new.ops.test']);
@@ -74,7 +55,7 @@ describe('reload in the real process', () => {
     await gate.waitForLine(
       (l) => l['event'] === 'policy_reload' && l['trigger'] === 'SIGHUP' && l['result'] === 'success',
     );
-    expect(await statusOf(gate.proxyPort, 'new.ops.test:443')).toBe(200);
+    expect(await connectStatus(gate.proxyPort, 'new.ops.test:443')).toBe(200);
 
     // The directory watch (no signal) picks up the broken file: error with file and line, old policy kept.
     await policy.writeRaw(`name: ${PROFILE}\nrules:\n  - id: x\n    hosts: ['*.com']\n    ports: [443]\n`);
@@ -83,7 +64,7 @@ describe('reload in the real process', () => {
     );
     expect(failure).toMatchObject({ level: 'error', trigger: 'file change' });
     expect(String(failure['file'])).toContain(`${PROFILE}.yaml`);
-    expect(await statusOf(gate.proxyPort, 'new.ops.test:443')).toBe(200);
+    expect(await connectStatus(gate.proxyPort, 'new.ops.test:443')).toBe(200);
     expect(await tunnel.roundTrip('still here')).toBe('still here');
 
     await policy.allow(['drain.ops.test']);
@@ -115,7 +96,7 @@ describeRelays('SIGTERM with a tunnel open (real CLI)', (relay) => {
     const ready = await request(`http://127.0.0.1:${gate.adminPort}/readyz`);
     expect(ready.statusCode).toBe(503);
     await ready.body.dump();
-    expect(await refused(gate.proxyPort)).toBe(true);
+    expect(await isRefused(gate.proxyPort)).toBe(true);
     expect(await tunnel.roundTrip('during drain')).toBe('during drain');
     expect(gate.child.exitCode).toBeNull();
 

@@ -97,3 +97,22 @@ export function closed(socket: Socket): Promise<void> {
     else socket.once('close', () => resolve());
   });
 }
+
+/** Status of a CONNECT, with the connection closed again at once (an allowed tunnel leaves nothing open for a later drain). */
+export async function connectStatus(proxyPort: number, target: string): Promise<number> {
+  const t = await openTunnel(proxyPort, target);
+  t.socket.destroy();
+  return t.status;
+}
+
+/** Whether a TCP connection to 127.0.0.1:port is refused (nothing listens there any more). */
+export function isRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('error', () => resolve(true));
+  });
+}

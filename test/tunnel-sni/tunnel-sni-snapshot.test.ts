@@ -1,9 +1,10 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PolicySource } from '../../src/app.js';
 import { resolveSettings } from '../../src/config/resolve-settings.js';
 import type { ClientGroupConfig } from '../../src/config/serve-config.js';
 import { buildClientHello } from '../net/client-hello-builder.js';
+import { openTunnel } from '../support/open-tunnel.js';
 import { startTestApp, testPoliciesDir, type TestApp } from '../support/start-test-app.js';
 import { startTcpUpstream, type Upstream } from '../support/start-upstream.js';
 
@@ -51,27 +52,19 @@ function sourceOf(group: ClientGroupConfig): PolicySource {
  * CONNECTs, reloads the policy once the tunnel is established, then sends a ClientHello for the
  * inner name; resolves with what came back through the tunnel ('' when it was shut).
  */
-function helloAfterReload(gate: TestApp, next: PolicySource): Promise<string> {
+async function helloAfterReload(gate: TestApp, next: PolicySource): Promise<string> {
+  const tunnel = await openTunnel(gate.addresses.listen.port, target);
+  expect(tunnel.status).toBe(200);
+  await gate.app.reloadPolicy(next);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: gate.addresses.listen.port }, () =>
-      socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`),
-    );
     let text = '';
-    let established = false;
-    socket.on('data', (c: Buffer) => {
+    tunnel.socket.on('data', (c: Buffer) => {
       text += c.toString('latin1');
-      if (!established && text.includes('\r\n\r\n')) {
-        established = true;
-        expect(text).toMatch(/^HTTP\/1\.1 200 /);
-        text = '';
-        gate.app.reloadPolicy(next).then(
-          () => socket.write(buildClientHello({ sni: innerName })),
-          (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))),
-        );
-      } else if (established && text.length > 0) socket.end();
+      tunnel.socket.end();
     });
-    socket.once('close', () => resolve(text));
-    socket.once('error', reject);
+    tunnel.socket.once('close', () => resolve(text));
+    tunnel.socket.once('error', reject);
+    tunnel.socket.write(buildClientHello({ sni: innerName }));
   });
 }
 

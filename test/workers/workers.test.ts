@@ -1,9 +1,8 @@
-import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePolicyDir, PROFILE, startEchoUpstream, type PolicyDir } from '../operations/ops-fixture.js';
 import type { ServeProcess } from '../operations/spawn-serve.js';
-import { openTunnel } from '../support/open-tunnel.js';
+import { connectStatus, isRefused } from '../support/open-tunnel.js';
 import type { Upstream } from '../support/start-upstream.js';
 import {
   readyWorkerPids,
@@ -38,21 +37,8 @@ async function start(options: Parameters<typeof serveWorkers>[2] = {}): Promise<
 }
 
 /** Status of a CONNECT, with the tunnel closed again at once. */
-async function statusOf(gate: ServeProcess, target: string): Promise<number> {
-  const t = await openTunnel(gate.proxyPort, target);
-  t.socket.destroy();
-  return t.status;
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('error', () => resolve(true));
-  });
+function statusOf(gate: ServeProcess, target: string): Promise<number> {
+  return connectStatus(gate.proxyPort, target);
 }
 
 const decisionsFor = (gate: ServeProcess, host: string): Record<string, unknown>[] =>
@@ -164,7 +150,7 @@ describe.skipIf(unavailable !== null)('workers: 2 (real processes, SO_REUSEPORT)
     const ready = await request(`http://127.0.0.1:${gate.adminPort}/readyz`);
     expect(ready.statusCode).toBe(503);
     await ready.body.dump();
-    expect(await refused(gate.proxyPort)).toBe(true);
+    expect(await isRefused(gate.proxyPort)).toBe(true);
     for (const tunnel of tunnels.values())
       expect(await tunnel.roundTrip('during drain')).toBe('during drain');
     expect(gate.child.exitCode).toBeNull();
